@@ -1,0 +1,105 @@
+// Lint rules that enforce the layering of STYLE.md §3: domains meet only through index.ts,
+// foundations import nothing above them, and pure rule files never touch IO.
+import tseslint from 'typescript-eslint'
+
+const deepImportAcrossDomains = (depth) => ({
+  regex: `^${'\\.\\./'.repeat(depth)}[a-z_]+/(?!index\\.js$)`,
+  message: 'Import another domain only through its index.ts (STYLE.md §2.1).',
+})
+const ioModules = [
+  'node:fs',
+  'node:fs/promises',
+  'node:net',
+  'node:http',
+  'node:https',
+  'fastify',
+  'kysely',
+  'better-sqlite3',
+  'pg',
+  'pino',
+]
+const onlyFoundations = (allowed) => ({
+  regex: `^\\.\\./(?!${allowed.join('|')})[a-z_]+/`,
+  message: `This folder may import only ${allowed.join(', ')} from src (STYLE.md §3).`,
+})
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', '.wifkit-dev/**'] },
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': 'error',
+      'no-throw-literal': 'error',
+    },
+  },
+  {
+    files: ['src/*/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [deepImportAcrossDomains(1)] }] },
+  },
+  {
+    files: ['src/*/*/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [deepImportAcrossDomains(2)] }] },
+  },
+  {
+    files: ['src/util/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ regex: '^\\.\\./', message: 'util imports nothing from src.' }] },
+      ],
+    },
+  },
+  {
+    files: ['src/errors/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [onlyFoundations(['util'])] }] },
+  },
+  {
+    files: ['src/config/*.ts', 'src/http/*.ts', 'src/store/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [onlyFoundations(['util', 'errors', 'config']), deepImportAcrossDomains(1)] },
+      ],
+    },
+  },
+  {
+    files: ['src/store/*/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^\\.\\./\\.\\./(?!util|errors|config)[a-z_]+/',
+              message: 'store imports only foundations.',
+            },
+            deepImportAcrossDomains(2),
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/sdk/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [onlyFoundations(['util'])] }] },
+  },
+  {
+    // Pure rules: values in, values out (STYLE.md §2.3).
+    files: [
+      'src/keys/kid.ts',
+      'src/keys/jwk.ts',
+      'src/keys/rotation.ts',
+      'src/issuer/claims.ts',
+      'src/issuer/documents.ts',
+      'src/issuer/names.ts',
+    ],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { paths: ioModules, patterns: [deepImportAcrossDomains(1)] },
+      ],
+      'no-restricted-globals': ['error', 'fetch'],
+    },
+  },
+)

@@ -1,0 +1,34 @@
+import { randomBytes, randomUUID } from 'node:crypto'
+import type { Store } from '../store/index.js'
+import { epochSeconds, sha256Hex, type Clock } from '../util/index.js'
+
+const PREFIX = 'wkadm_'
+
+/**
+ * Creates a bootstrap admin token (interfaces.md §4): shown once to the caller, stored only as
+ * its SHA-256, so a copy of the database does not grant admin access.
+ */
+export async function issueBootstrapToken(
+  store: Store,
+  clock: Clock,
+  description: string,
+): Promise<string> {
+  const token = `${PREFIX}${randomBytes(32).toString('base64url')}`
+  await store.adminTokens.insert({
+    id: randomUUID(),
+    tokenHash: sha256Hex(token),
+    description,
+    createdAt: epochSeconds(clock),
+    revokedAt: null,
+  })
+  return token
+}
+
+/**
+ * True when `token` is a live bootstrap token. The lookup is by hash, so the comparison never
+ * touches the secret itself and takes the same time wherever a wrong token differs.
+ */
+export async function isBootstrapToken(store: Store, token: string): Promise<boolean> {
+  if (!token.startsWith(PREFIX)) return false
+  return (await store.adminTokens.findActiveByHash(sha256Hex(token))) !== undefined
+}

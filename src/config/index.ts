@@ -1,0 +1,3 @@
+export { configSchema, type Config } from './schema.js'
+export { loadConfig, validateConfig } from './load.js'
+export { configLeaves, type ConfigLeaf } from './env.js'

@@ -1,0 +1,129 @@
+import { z } from 'zod'
+
+/** Accepts `HOST:PORT`, `[IPv6]:PORT` or `:PORT`; the port may be 0 (any free port). */
+const listenAddress = z
+  .string()
+  .regex(/^(\[[0-9a-fA-F:.]+\]|[^:\s[\]]*):\d{1,5}$/, 'must be HOST:PORT, e.g. 0.0.0.0:8443')
+  .refine((v) => Number(v.slice(v.lastIndexOf(':') + 1)) <= 65535, 'port must be 0..65535')
+
+const tlsFiles = z
+  .object({
+    cert: z.string().min(1).describe('PEM certificate chain file for this listener.'),
+    key: z.string().min(1).describe('PEM private key file for this listener.'),
+  })
+  .describe('TLS for this listener; without it the listener speaks plain HTTP behind a proxy.')
+
+const httpsOrigin = z.string().superRefine((value, ctx) => {
+  let url: URL
+  try {
+    url = new URL(value)
+  } catch {
+    ctx.addIssue({ code: 'custom', message: `must be an absolute https URL (got "${value}")` })
+    return
+  }
+  if (url.protocol !== 'https:') {
+    ctx.addIssue({ code: 'custom', message: `must use https (got "${value}")` })
+  }
+  if (url.pathname !== '/' || url.search || url.hash || url.username || url.password) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `must be an origin only, like https://host:port (got "${value}")`,
+    })
+  }
+})
+
+/**
+ * The whole configuration of `wifkit serve` (IF-20, IF-25). Every key has a description, which
+ * docs/configuration.md is generated from, and every leaf can be overridden by `WIFKIT_<PATH>`.
+ */
+export const configSchema = z
+  .object({
+    storage: z
+      .string()
+      .regex(/^(sqlite:.+|postgres(ql)?:\/\/.+)$/, 'must be sqlite:PATH or postgres://…')
+      .default('sqlite:wifkit.db')
+      .describe('Database: `sqlite:PATH` (relative to the config file) or `postgres://…`.'),
+    public: z
+      .object({
+        listen: listenAddress
+          .default('0.0.0.0:8443')
+          .describe('Address of the public listener (issuer documents, STS, vaults).'),
+        url: httpsOrigin.describe(
+          'External https origin of the public listener; issuers default to `{url}/issuers/{name}`.',
+        ),
+        tls: tlsFiles.optional(),
+      })
+      .strict(),
+    admin: z
+      .object({
+        listen: listenAddress
+          .default('127.0.0.1:8444')
+          .describe(
+            'Address of the admin listener (admin and mint APIs, metrics). Keep it private.',
+          ),
+        tls: tlsFiles.optional(),
+      })
+      .strict()
+      .default({ listen: '127.0.0.1:8444' }),
+    keys: z
+      .object({
+        kekFile: z
+          .string()
+          .min(1)
+          .describe('File holding the key-encryption key: 32 random bytes, base64. Mode 0600.'),
+        algorithm: z
+          .enum(['RS256', 'ES256'])
+          .default('RS256')
+          .describe('Algorithm of new issuer keys. Entra trusts only RS256 (ISS-10, ISS-11).'),
+        prePublishSeconds: z
+          .number()
+          .int()
+          .min(3600, 'must be at least 3600 (the JWKS max-age, ISS-91)')
+          .max(30 * 86400)
+          .default(86400)
+          .describe('How long a new key is published before it signs (ISS-91).'),
+        rotationIntervalDays: z
+          .number()
+          .int()
+          .min(0)
+          .max(3650)
+          .default(90)
+          .describe('Scheduled rotation: a new pending key this often; 0 turns it off (ISS-93).'),
+      })
+      .strict(),
+    issuers: z
+      .object({
+        maxTokenExpirationSeconds: z
+          .number()
+          .int()
+          .min(600, 'must be at least 600 (ISS-41)')
+          .max(2 ** 32)
+          .default(86400)
+          .describe(
+            'Longest token lifetime the mint API grants; longer requests are shortened (ISS-42).',
+          ),
+        defaultAudiences: z
+          .array(z.string().min(1))
+          .min(1)
+          .default(['api://AzureADTokenExchange'])
+          .describe('Audiences of a token request that names none (ISS-40).'),
+      })
+      .strict()
+      .default({
+        maxTokenExpirationSeconds: 86400,
+        defaultAudiences: ['api://AzureADTokenExchange'],
+      }),
+    log: z
+      .object({
+        level: z
+          .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+          .default('info')
+          .describe('Minimum level of the JSON log on stdout.'),
+      })
+      .strict()
+      .default({ level: 'info' }),
+  })
+  .strict()
+
+/** The validated configuration, as every domain receives it. */
+export type Config = z.infer<typeof configSchema>

@@ -1,0 +1,5 @@
+export { WireError, type RenderContext, type ErrorExtras } from './wire_error.js'
+export { KubernetesError, type KubernetesReason, type FieldCause } from './kubernetes.js'
+export { GraphError, type GraphCode } from './graph.js'
+export { ConfigError, type ConfigIssue } from './config.js'
+export { UsageError } from './usage.js'

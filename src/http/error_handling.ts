@@ -1,0 +1,114 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import {
+  GraphError,
+  KubernetesError,
+  WireError,
+  type KubernetesReason,
+  type GraphCode,
+} from '../errors/index.js'
+import type { Protocol } from './app.js'
+
+/** A plain JSON error for routes with no protocol of their own (issuer documents, health). */
+class PlainError extends WireError {
+  readonly code: string
+  constructor(status: number, code: string, message: string) {
+    super(status, message)
+    this.code = code
+  }
+  render(): unknown {
+    return { error: this.code, message: this.message }
+  }
+}
+
+const KUBE_REASON: Record<number, KubernetesReason> = {
+  400: 'BadRequest',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'NotFound',
+  405: 'MethodNotAllowed',
+  413: 'RequestEntityTooLarge',
+  415: 'UnsupportedMediaType',
+  503: 'ServiceUnavailable',
+}
+const GRAPH_CODE: Record<number, GraphCode> = {
+  400: 'BadRequest',
+  401: 'InvalidAuthenticationToken',
+  403: 'Authorization_RequestDenied',
+  404: 'Request_ResourceNotFound',
+  405: 'MethodNotAllowed',
+  413: 'BadRequest',
+  415: 'UnsupportedMediaType',
+  503: 'serviceNotAvailable',
+}
+
+/**
+ * Turns a framework error (bad JSON, body too large, wrong content type) or an unexpected throw
+ * into the route's protocol. Client errors keep Fastify's message; server errors say nothing.
+ */
+function asWireError(error: FastifyError, protocol: Protocol): WireError {
+  const status =
+    error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500
+      ? error.statusCode
+      : 500
+  const message = status === 500 ? 'internal server error' : error.message
+  if (protocol === 'kubernetes')
+    return new KubernetesError(
+      KUBE_REASON[status] ?? (status === 500 ? 'InternalError' : 'BadRequest'),
+      message,
+    )
+  if (protocol === 'graph')
+    return new GraphError(
+      status,
+      GRAPH_CODE[status] ?? (status === 500 ? 'generalException' : 'BadRequest'),
+      message,
+    )
+  return new PlainError(status, status === 500 ? 'server_error' : 'bad_request', message)
+}
+
+/** Installs the one error hook and the 404 handler of an app (STYLE.md §4, thin handlers). */
+export function installErrorHandling(app: FastifyInstance, now: () => Date): void {
+  const send = (request: FastifyRequest, reply: FastifyReply, error: WireError) => {
+    if (error.status >= 500)
+      request.log.error({ err: error.cause ?? error, detail: error.detail }, error.message)
+    else if (error.detail !== undefined) request.log.warn({ detail: error.detail }, error.message)
+    return reply
+      .status(error.status)
+      .headers({ 'cache-control': 'no-store', ...error.headers() })
+      .type('application/json; charset=utf-8')
+      .send(error.render({ requestId: String(request.id), now: now() }))
+  }
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (error instanceof WireError) return send(request, reply, error)
+    const wire = asWireError(error, request.routeOptions.config.protocol ?? 'plain')
+    if (wire.status >= 500) request.log.error({ err: error }, 'unhandled error')
+    return send(request, reply, wire)
+  })
+  app.setNotFoundHandler((request, reply) =>
+    send(
+      request,
+      reply,
+      new PlainError(
+        404,
+        'not_found',
+        `no resource at ${request.method} ${request.url.split('?')[0]}`,
+      ),
+    ),
+  )
+}
+
+/** A 405 with the `Allow` header (ISS-72). */
+export class MethodNotAllowedError extends PlainError {
+  readonly allow: string
+  constructor(allow: string) {
+    super(405, 'method_not_allowed', `only ${allow} are allowed here`)
+    this.allow = allow
+  }
+  override headers(): Record<string, string> {
+    return { allow: this.allow }
+  }
+}
+
+/** A plain 404, e.g. an unknown issuer (ISS-76). */
+export function notFound(message: string): WireError {
+  return new PlainError(404, 'not_found', message)
+}

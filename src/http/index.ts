@@ -1,0 +1,5 @@
+export { createApp, type AppOptions, type Protocol } from './app.js'
+export { MethodNotAllowedError, notFound } from './error_handling.js'
+export { HttpMetrics } from './metrics.js'
+export { registerHealthRoutes } from './health.js'
+export { parseListen } from './listen.js'

@@ -1,0 +1,143 @@
+import { readFile } from 'node:fs/promises'
+import { rootCertificates } from 'node:tls'
+import type { FastifyInstance } from 'fastify'
+import type { Logger } from 'pino'
+import { Agent, type Dispatcher } from 'undici'
+import type { Config } from './config/index.js'
+import { createApp, HttpMetrics, parseListen, registerHealthRoutes } from './http/index.js'
+import {
+  IssuerService,
+  registerIssuerAdminRoutes,
+  registerIssuerPublicRoutes,
+  registerMintRoutes,
+} from './issuer/index.js'
+import { KeyService, loadKek } from './keys/index.js'
+import { openStore, type Store } from './store/index.js'
+import { systemClock, type Clock } from './util/index.js'
+import { createLogger } from './logger.js'
+
+export interface ServerOptions {
+  config: Config
+  clock?: Clock
+  logger?: Logger
+  /** dev and `init` create a missing key-encryption key; `serve` insists on an existing one. */
+  createKek?: boolean
+  /** Extra CA certificates trusted for outbound fetches (the dev CA, so `--verify` works locally). */
+  extraCa?: string
+}
+
+/** A composed wifkit server: its stores and services, and its two listeners (IF-21). */
+export interface WifkitServer {
+  readonly config: Config
+  readonly store: Store
+  readonly keys: KeyService
+  readonly issuers: IssuerService
+  readonly publicApp: FastifyInstance
+  readonly adminApp: FastifyInstance
+  readonly logger: Logger
+  /** Binds both listeners; resolves with the bound ports. */
+  listen(): Promise<{ publicPort: number; adminPort: number }>
+  /** Scheduled rotation and retirement; also run every minute while listening. */
+  maintain(): Promise<string[]>
+  /** Stops accepting, drains connections and closes the database (IF-14). */
+  close(): Promise<void>
+}
+
+const MAINTENANCE_INTERVAL_MS = 60_000
+
+async function tlsFiles(tls: { cert: string; key: string } | undefined) {
+  if (!tls) return undefined
+  return { cert: await readFile(tls.cert, 'utf8'), key: await readFile(tls.key, 'utf8') }
+}
+
+/** Wires configuration, storage, keys and routes into a server (STYLE.md §3, composition root). */
+export async function createServer(options: ServerOptions): Promise<WifkitServer> {
+  const { config } = options
+  const clock = options.clock ?? systemClock
+  const logger = options.logger ?? createLogger(config.log.level)
+  const kek = await loadKek(config.keys.kekFile, options.createKek ?? false)
+  const store = await openStore(config.storage)
+  const keys = new KeyService(store, kek, clock)
+  const issuers = new IssuerService(store, keys, clock, {
+    algorithm: config.keys.algorithm,
+    prePublishSeconds: config.keys.prePublishSeconds,
+    rotationIntervalDays: config.keys.rotationIntervalDays,
+    maxTokenExpirationSeconds: config.issuers.maxTokenExpirationSeconds,
+    defaultAudiences: config.issuers.defaultAudiences,
+    publicUrl: config.public.url,
+  })
+  const outbound: Dispatcher | undefined = options.extraCa
+    ? new Agent({ connect: { ca: [...rootCertificates, options.extraCa] } })
+    : undefined
+  const metrics = new HttpMetrics()
+  const minted = metrics.counter('wifkit_tokens_minted_total', 'Tokens minted, by issuer.', [
+    'issuer',
+  ])
+  const now = () => new Date(clock.nowMs())
+  const publicApp = createApp({
+    listener: 'public',
+    logger,
+    tls: await tlsFiles(config.public.tls),
+    metrics,
+    now,
+  })
+  const adminApp = createApp({
+    listener: 'admin',
+    logger,
+    tls: await tlsFiles(config.admin.tls),
+    metrics,
+    now,
+  })
+
+  const ready = async (): Promise<string | undefined> => {
+    await store.ping()
+    for (const issuer of await issuers.list()) await issuers.documents(issuer)
+    return undefined
+  }
+  registerHealthRoutes(publicApp, ready)
+  registerHealthRoutes(adminApp, ready, metrics)
+  registerIssuerPublicRoutes(publicApp, issuers)
+  registerMintRoutes(adminApp, store, issuers, (issuer) => minted.inc({ issuer }))
+  registerIssuerAdminRoutes(adminApp, store, issuers, outbound)
+
+  let timer: NodeJS.Timeout | undefined
+  const maintain = async () => {
+    const events = await issuers.maintain()
+    for (const event of events) logger.info({ event }, 'key maintenance')
+    return events
+  }
+  return {
+    config,
+    store,
+    keys,
+    issuers,
+    publicApp,
+    adminApp,
+    logger,
+    async listen() {
+      await ready()
+      const pub = parseListen(config.public.listen)
+      const adm = parseListen(config.admin.listen)
+      await publicApp.listen({ host: pub.host, port: pub.port })
+      await adminApp.listen({ host: adm.host, port: adm.port })
+      timer = setInterval(() => {
+        maintain().catch((error: unknown) => logger.error({ err: error }, 'key maintenance failed'))
+      }, MAINTENANCE_INTERVAL_MS)
+      timer.unref()
+      const port = (app: FastifyInstance) => {
+        const address = app.server.address()
+        return typeof address === 'object' && address ? address.port : 0
+      }
+      return { publicPort: port(publicApp), adminPort: port(adminApp) }
+    },
+    maintain,
+    async close() {
+      if (timer) clearInterval(timer)
+      await Promise.all([publicApp.close(), adminApp.close()])
+      await outbound?.close()
+      await store.close()
+    },
+  }
+}
+
+export type { Config } from './config/index.js'

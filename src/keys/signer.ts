@@ -1,0 +1,23 @@
+import type { KeyObject } from 'node:crypto'
+import { CompactSign } from 'jose'
+import type { SigningAlgorithm } from './jwk.js'
+
+/** The key that signs right now, with what a verifier needs to find it. */
+export interface Signer {
+  kid: string
+  alg: SigningAlgorithm
+  privateKey: KeyObject
+}
+
+const encoder = new TextEncoder()
+
+/**
+ * Signs a JSON payload as a compact JWS whose header is exactly `{"alg":…,"kid":…}` in that order
+ * and has no `typ`, as kube-apiserver's tokens (ISS-20, ISS-21). The payload is serialised as
+ * given, so callers control member order (ISS-30).
+ */
+export async function signCompact(signer: Signer, payload: object): Promise<string> {
+  return new CompactSign(encoder.encode(JSON.stringify(payload)))
+    .setProtectedHeader({ alg: signer.alg, kid: signer.kid })
+    .sign(signer.privateKey)
+}

@@ -1,0 +1,200 @@
+import { sql, type Kysely, type Selectable } from 'kysely'
+import type { Dialect } from './migrations/index.js'
+import type { Database, IssuerTable, SigningKeyTable } from './tables.js'
+import type { IssuerRecord, Publication, SigningKeyRecord } from './records.js'
+import type { Store } from './store.js'
+
+// PostgreSQL returns bigint columns as strings; Number() is exact for epoch seconds.
+const num = (v: number | string): number => Number(v)
+const numOrNull = (v: number | string | null): number | null => (v === null ? null : Number(v))
+
+function toIssuer(row: Selectable<IssuerTable>): IssuerRecord {
+  return {
+    id: row.id,
+    name: row.name,
+    url: row.url,
+    jwksUri: row.jwks_uri,
+    keyAlgorithm: row.key_algorithm,
+    publication: row.publication as Publication,
+    maxTokenExpirationSeconds: num(row.max_token_expiration_seconds),
+    defaultAudiences: JSON.parse(row.default_audiences) as string[],
+    createdAt: num(row.created_at),
+  }
+}
+
+function toKey(row: Selectable<SigningKeyTable>): SigningKeyRecord {
+  return {
+    id: row.id,
+    ownerId: row.owner_id,
+    kid: row.kid,
+    algorithm: row.algorithm,
+    publicKeySpki: row.public_key_spki,
+    privateKeySealed: row.private_key_sealed,
+    createdAt: num(row.created_at),
+    prePublishSeconds: num(row.prepublish_seconds),
+    requiresVerification: row.requires_verification === 1,
+    verifiedAt: numOrNull(row.verified_at),
+    removedAt: numOrNull(row.removed_at),
+    removalReason: row.removal_reason,
+  }
+}
+
+/** The one implementation of `Store`, over any Kysely dialect. */
+export function kyselyStore(
+  db: Kysely<Database>,
+  dialect: Dialect,
+  close: () => Promise<void>,
+): Store {
+  const store: Store = {
+    dialect,
+    issuers: {
+      async insert(i) {
+        await db
+          .insertInto('issuers')
+          .values({
+            id: i.id,
+            name: i.name,
+            url: i.url,
+            jwks_uri: i.jwksUri,
+            key_algorithm: i.keyAlgorithm,
+            publication: i.publication,
+            max_token_expiration_seconds: i.maxTokenExpirationSeconds,
+            default_audiences: JSON.stringify(i.defaultAudiences),
+            created_at: i.createdAt,
+          })
+          .execute()
+      },
+      async byName(name) {
+        const row = await db
+          .selectFrom('issuers')
+          .selectAll()
+          .where('name', '=', name)
+          .executeTakeFirst()
+        return row ? toIssuer(row) : undefined
+      },
+      async list() {
+        const rows = await db.selectFrom('issuers').selectAll().orderBy('name').execute()
+        return rows.map(toIssuer)
+      },
+      async updateUrl(id, url) {
+        await db.updateTable('issuers').set({ url }).where('id', '=', id).execute()
+      },
+    },
+    signingKeys: {
+      async forOwner(ownerId) {
+        const rows = await db
+          .selectFrom('signing_keys')
+          .selectAll()
+          .where('owner_id', '=', ownerId)
+          .orderBy('created_at')
+          .execute()
+        return rows.map(toKey)
+      },
+      async insert(k) {
+        await db
+          .insertInto('signing_keys')
+          .values({
+            id: k.id,
+            owner_id: k.ownerId,
+            kid: k.kid,
+            algorithm: k.algorithm,
+            public_key_spki: k.publicKeySpki,
+            private_key_sealed: k.privateKeySealed,
+            created_at: k.createdAt,
+            prepublish_seconds: k.prePublishSeconds,
+            requires_verification: k.requiresVerification ? 1 : 0,
+            verified_at: k.verifiedAt,
+            removed_at: k.removedAt,
+            removal_reason: k.removalReason,
+          })
+          .execute()
+      },
+      async markVerified(ownerId, kids, at) {
+        if (kids.length === 0) return
+        await db
+          .updateTable('signing_keys')
+          .set({ verified_at: at })
+          .where('owner_id', '=', ownerId)
+          .where('kid', 'in', [...kids])
+          .where('verified_at', 'is', null)
+          .execute()
+      },
+      async remove(ids, at, reason) {
+        if (ids.length === 0) return
+        await db
+          .updateTable('signing_keys')
+          .set({ removed_at: at, removal_reason: reason, private_key_sealed: null })
+          .where('id', 'in', [...ids])
+          .where('removed_at', 'is', null)
+          .execute()
+      },
+    },
+    adminTokens: {
+      async insert(t) {
+        await db
+          .insertInto('admin_tokens')
+          .values({
+            id: t.id,
+            token_hash: t.tokenHash,
+            description: t.description,
+            created_at: t.createdAt,
+            revoked_at: t.revokedAt,
+          })
+          .execute()
+      },
+      async findActiveByHash(tokenHash) {
+        const row = await db
+          .selectFrom('admin_tokens')
+          .selectAll()
+          .where('token_hash', '=', tokenHash)
+          .where('revoked_at', 'is', null)
+          .executeTakeFirst()
+        if (!row) return undefined
+        return {
+          id: row.id,
+          tokenHash: row.token_hash,
+          description: row.description,
+          createdAt: num(row.created_at),
+          revokedAt: numOrNull(row.revoked_at),
+        }
+      },
+      async count() {
+        const row = await db
+          .selectFrom('admin_tokens')
+          .select((eb) => eb.fn.countAll<number | string>().as('n'))
+          .executeTakeFirstOrThrow()
+        return num(row.n)
+      },
+    },
+    settings: {
+      async get(name) {
+        const row = await db
+          .selectFrom('deployment_settings')
+          .select('value')
+          .where('name', '=', name)
+          .executeTakeFirst()
+        return row?.value
+      },
+      async set(name, value, at) {
+        await db
+          .insertInto('deployment_settings')
+          .values({ name, value, updated_at: at })
+          .onConflict((oc) => oc.column('name').doUpdateSet({ value, updated_at: at }))
+          .execute()
+      },
+    },
+    audit: {
+      async append(e) {
+        await db.insertInto('audit_log').values(e).execute()
+      },
+    },
+    async transaction(work) {
+      return db.transaction().execute((trx) => work(kyselyStore(trx, dialect, close)))
+    },
+    async ping() {
+      await sql`select 1`.execute(db)
+    },
+    close,
+  }
+  return store
+}

@@ -1,0 +1,51 @@
+import type { Dialect } from './migrations/index.js'
+import type { AdminTokenRecord, AuditEntry, IssuerRecord, SigningKeyRecord } from './records.js'
+
+export interface IssuerRepository {
+  insert(issuer: IssuerRecord): Promise<void>
+  byName(name: string): Promise<IssuerRecord | undefined>
+  list(): Promise<IssuerRecord[]>
+  updateUrl(id: string, url: string): Promise<void>
+}
+
+export interface SigningKeyRepository {
+  /** Every key of an owner, removed ones included (their private half is gone). */
+  forOwner(ownerId: string): Promise<SigningKeyRecord[]>
+  insert(key: SigningKeyRecord): Promise<void>
+  markVerified(ownerId: string, kids: readonly string[], at: number): Promise<void>
+  /** Takes keys out of the JWKS for good and destroys their private half (ISS-92, ISS-94). */
+  remove(ids: readonly string[], at: number, reason: string): Promise<void>
+}
+
+export interface AdminTokenRepository {
+  insert(token: AdminTokenRecord): Promise<void>
+  findActiveByHash(tokenHash: string): Promise<AdminTokenRecord | undefined>
+  count(): Promise<number>
+}
+
+export interface SettingsRepository {
+  get(name: string): Promise<string | undefined>
+  set(name: string, value: string, at: number): Promise<void>
+}
+
+export interface AuditRepository {
+  append(entry: AuditEntry): Promise<void>
+}
+
+/**
+ * Everything wifkit persists, behind one interface that SQLite and PostgreSQL both implement with
+ * the same query-builder code.
+ */
+export interface Store {
+  readonly dialect: Dialect
+  readonly issuers: IssuerRepository
+  readonly signingKeys: SigningKeyRepository
+  readonly adminTokens: AdminTokenRepository
+  readonly settings: SettingsRepository
+  readonly audit: AuditRepository
+  /** Runs `work` atomically: all of its writes land, or none do. */
+  transaction<T>(work: (store: Store) => Promise<T>): Promise<T>
+  /** Throws when the database cannot be reached. */
+  ping(): Promise<void>
+  close(): Promise<void>
+}
