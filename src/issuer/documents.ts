@@ -5,11 +5,13 @@ import { jwksUrl } from './issuer_url.js'
 /** A document body with its strong entity tag (ISS-73). */
 export interface ServedDocument {
   body: string
+  /** The body as sent: a Buffer, so the framework adds no charset to the content type (ISS-70). */
+  bytes: Buffer
   etag: string
 }
 
 function served(body: string): ServedDocument {
-  return { body, etag: `"${sha256Base64Url(body)}"` }
+  return { body, bytes: Buffer.from(body, 'utf8'), etag: `"${sha256Base64Url(body)}"` }
 }
 
 /**

@@ -27,7 +27,7 @@ function sendDocument(
     'access-control-allow-origin': '*',
   })
   if (notModified(request.headers['if-none-match'], doc.etag)) return reply.status(304).send()
-  return reply.header('content-type', type).send(doc.body)
+  return reply.header('content-type', type).send(doc.bytes)
 }
 
 type IssuerParams = { Params: { name: string } }
