@@ -28,13 +28,15 @@ export async function benchJwks(
   plan: { rounds: number; seconds: number; warmupSeconds: number },
 ): Promise<Rates> {
   const served = await fetchJwks(wifkitUrl)
+  // A Buffer, so Fastify appends no charset to the content type, as wifkit's route (ISS-70).
+  const bytes = Buffer.from(served.body, 'utf8')
   const bare = Fastify()
   bare.get('/issuers/:name/openid/v1/jwks', (_request, reply) =>
-    reply.headers(served.headers).send(served.body),
+    reply.headers(served.headers).send(bytes),
   )
-  await bare.listen({ host: '127.0.0.1', port: 0 })
+  const bareOrigin = await bare.listen({ host: '127.0.0.1', port: 0 })
   try {
-    const bareUrl = new URL(new URL(wifkitUrl).pathname, `http://127.0.0.1:${bare.addresses()[0]!.port}`)
+    const bareUrl = new URL(new URL(wifkitUrl).pathname, bareOrigin)
     deepStrictEqual(await fetchJwks(bareUrl.href), served, 'the bare route must mirror wifkit')
     const get =
       (url: string): Measure =>

@@ -3,7 +3,7 @@
 import { LoadClient } from './http_load.js'
 import { benchJwks, JWKS_CONCURRENCY } from './jwks_bench.js'
 import { describeMachine, loadAverage } from './machine.js'
-import { benchMint, MINT_HTTP_CONCURRENCY } from './mint_bench.js'
+import { benchMint, MINT_HTTP_CONCURRENCY, MINT_IN_FLIGHT } from './mint_bench.js'
 import { machineMarkdown, resultsMarkdown } from './report.js'
 import { startWifkit } from './wifkit_fixture.js'
 
@@ -15,7 +15,7 @@ const MINT_PLAN = { rounds: 4, seconds: 2, warmupSeconds: 0.5 }
 const JWKS_TARGET = 0.8
 const MINT_TARGET = 0.7
 
-async function main(): Promise<boolean> {
+async function main(): Promise<void> {
   const machine = describeMachine()
   const started = performance.now()
   const fixture = await startWifkit()
@@ -36,18 +36,25 @@ async function main(): Promise<boolean> {
       },
       {
         what: 'Mint in process',
-        unit: 'tokens/s, one at a time',
+        unit: `tokens/s, ${MINT_IN_FLIGHT} in flight`,
         subject: mint.rates.wifkit!,
         baseline: mint.rates.raw!,
-        baselineLabel: 'crypto.sign RS256',
+        baselineLabel: 'async crypto.sign RS256',
         target: MINT_TARGET,
+      },
+      {
+        what: 'Mint in process',
+        unit: 'tokens/s, one at a time',
+        subject: mint.rates.wifkitSerial!,
+        baseline: mint.rates.rawSerial!,
+        baselineLabel: 'crypto.sign RS256',
       },
       {
         what: 'Mint over the admin API',
         unit: `tokens/s, ${MINT_HTTP_CONCURRENCY} connections`,
         subject: mint.rates.http!,
         baseline: mint.rates.raw!,
-        baselineLabel: 'crypto.sign RS256',
+        baselineLabel: 'async crypto.sign RS256',
       },
     ])
     const seconds = ((performance.now() - started) / 1000).toFixed(0)
@@ -59,12 +66,12 @@ async function main(): Promise<boolean> {
         `signing input ${mint.signingInputBytes} bytes; ${seconds} s in all\n`,
     )
     console.log(table)
+    // A report, not a gate (STYLE.md §2.13): a missed target is printed, not an exit code.
     console.log(`\nAll targets met: ${met ? 'yes' : 'no'}`)
-    return met
   } finally {
     await load.close()
     await fixture.close()
   }
 }
 
-process.exitCode = (await main()) ? 0 : 1
+await main()

@@ -98,7 +98,7 @@ export async function createServer(options: ServerOptions): Promise<WifkitServer
   registerHealthRoutes(adminApp, ready, metrics)
   registerIssuerPublicRoutes(publicApp, issuers)
   registerMintRoutes(adminApp, store, issuers, (issuer) => minted.inc({ issuer }))
-  registerIssuerAdminRoutes(adminApp, store, issuers, outbound)
+  registerIssuerAdminRoutes(adminApp, store, issuers, outbound, clock)
 
   let timer: NodeJS.Timeout | undefined
   const maintain = async () => {

@@ -14,8 +14,8 @@ function bearer(request: FastifyRequest): string | undefined {
 }
 
 /**
- * A preHandler that admits only a valid admin bearer token (interfaces.md §4): missing or bad
- * token → 401. STS access tokens with `Application.ReadWrite.All` join with the STS issue.
+ * An onRequest hook that admits only a valid admin bearer token (interfaces.md §4): missing or bad
+ * token → 401, before any body is read. STS access tokens with `Application.ReadWrite.All` join with the STS issue.
  */
 export function requireAdmin(store: Store, dialect: Dialect) {
   return async (request: FastifyRequest): Promise<void> => {

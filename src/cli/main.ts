@@ -40,7 +40,11 @@ export async function main(argv: readonly string[]): Promise<void> {
       process.stderr.write(`wifkit: ${error.message}\n`)
       process.exitCode = 1
     } else {
-      process.stderr.write(`wifkit: internal error: ${(error as Error).stack ?? String(error)}\n`)
+      // The stack helps a developer, not an operator; WIFKIT_DEBUG=1 shows it.
+      const detail = process.env.WIFKIT_DEBUG === '1' ? ((error as Error).stack ?? '') : ''
+      process.stderr.write(
+        `wifkit: internal error: ${(error as Error).message ?? String(error)}\n${detail}`,
+      )
       process.exitCode = 2
     }
   }

@@ -45,7 +45,8 @@ export function validateConfig(raw: unknown, env: NodeJS.ProcessEnv, baseDir: st
     throw new ConfigError([{ path: '(root)', message: 'must be a mapping of keys to values' }])
   }
   const { merged, issues: envIssues } = envOverrides(raw as Record<string, unknown>, env)
-  const result = configSchema.safeParse(merged)
+  // reportInput lets a missing key be told apart from a value of the wrong type.
+  const result = configSchema.safeParse(merged, { reportInput: true })
   const issues: ConfigIssue[] = [...envIssues]
   if (!result.success) issues.push(...result.error.issues.map(toConfigIssue))
   if (issues.length > 0) throw new ConfigError(issues)

@@ -4,6 +4,7 @@ import { z } from 'zod'
 import { requireAdmin } from '../admin/index.js'
 import { GraphError } from '../errors/index.js'
 import type { Store } from '../store/index.js'
+import { epochSeconds, type Clock } from '../util/index.js'
 import type { IssuerService } from './issuer_service.js'
 import { checkPublication } from './publication_check.js'
 
@@ -38,11 +39,12 @@ export function registerIssuerAdminRoutes(
   store: Store,
   issuers: IssuerService,
   outbound: Dispatcher | undefined,
+  clock: Clock,
 ): void {
-  const guard = { config: { protocol: 'graph' as const }, preHandler: requireAdmin(store, 'graph') }
+  const guard = { config: { protocol: 'graph' as const }, onRequest: requireAdmin(store, 'graph') }
   const audit = (action: string, target: string) =>
     store.audit.append({
-      at: Math.floor(Date.now() / 1000),
+      at: epochSeconds(clock),
       actor: 'admin',
       action,
       target,

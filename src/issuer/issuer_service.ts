@@ -3,7 +3,6 @@ import { GraphError } from '../errors/index.js'
 import {
   scheduledRotationDue,
   signCompact,
-  activatesAt,
   type KeyService,
   type RotationPolicy,
   type SigningAlgorithm,
@@ -12,7 +11,8 @@ import type { IssuerRecord, Publication, Store } from '../store/index.js'
 import { epochSeconds, type Clock } from '../util/index.js'
 import { planServiceAccountToken, type MintRequest } from './claims.js'
 import { discoveryDocument, jwksDocument, type ServedDocument } from './documents.js'
-import { checkIssuerUrl, discoveryUrl, jwksUrl } from './issuer_url.js'
+import { checkIssuerUrl } from './issuer_url.js'
+import { describeIssuer, type IssuerDescription } from './issuer_description.js'
 import { dns1123LabelProblem } from './names.js'
 import { serviceAccountUid } from './service_account_uid.js'
 
@@ -25,6 +25,20 @@ export interface IssuerSettings {
   defaultAudiences: readonly string[]
   /** `{public.url}/issuers/{name}`'s origin, the default issuer base. */
   publicUrl: string
+}
+
+/**
+ * How long an issuer row is trusted before it is read again. Another node's change reaches this
+ * one within this time (the scale-out issue adds notifications on top).
+ */
+const ISSUER_CACHE_MS = 5000
+
+interface CachedDocuments {
+  second: number
+  url: string
+  kids: string
+  discovery: ServedDocument
+  jwks: ServedDocument
 }
 
 /** ISS-92: the clock-skew margin a retired key stays published beyond the longest token. */
@@ -57,10 +71,8 @@ export class IssuerService {
   readonly #keys: KeyService
   readonly #clock: Clock
   readonly #settings: IssuerSettings
-  readonly #documents = new Map<
-    string,
-    { kids: string; discovery: ServedDocument; jwks: ServedDocument }
-  >()
+  readonly #documents = new Map<string, CachedDocuments>()
+  readonly #byName = new Map<string, { issuer: IssuerRecord; loadedAtMs: number }>()
 
   constructor(store: Store, keys: KeyService, clock: Clock, settings: IssuerSettings) {
     this.#store = store
@@ -125,8 +137,23 @@ export class IssuerService {
     return { issuer, warnings: report.warnings }
   }
 
+  /**
+   * An issuer by name, cached for a few seconds: the public documents are read on every verifier
+   * fetch and the row rarely changes. Unknown names are not cached, so probing random names cannot
+   * grow the cache.
+   */
   async find(name: string): Promise<IssuerRecord | undefined> {
-    return this.#store.issuers.byName(name)
+    const cached = this.#byName.get(name)
+    if (cached && this.#clock.nowMs() - cached.loadedAtMs < ISSUER_CACHE_MS) return cached.issuer
+    const issuer = await this.#store.issuers.byName(name)
+    if (issuer) this.#byName.set(name, { issuer, loadedAtMs: this.#clock.nowMs() })
+    else this.#byName.delete(name)
+    return issuer
+  }
+
+  #forget(issuer: IssuerRecord): void {
+    this.#byName.delete(issuer.name)
+    this.#documents.delete(issuer.id)
   }
 
   async get(name: string): Promise<IssuerRecord> {
@@ -142,37 +169,12 @@ export class IssuerService {
   /** Moves an issuer to a new URL; only `wifkit dev` does this, when its port changes. */
   async changeUrl(issuer: IssuerRecord, url: string): Promise<void> {
     await this.#store.issuers.updateUrl(issuer.id, url)
-    this.#documents.delete(issuer.id)
+    this.#forget(issuer)
   }
 
   /** Every key with its state and timeline, for `issuer show` and the admin API. */
   async describe(issuer: IssuerRecord): Promise<IssuerDescription> {
-    const schedule = await this.#keys.schedule(issuer.id, this.policy(issuer))
-    const state = (state: string, key: { kid: string; algorithm: string; createdAt: number }) => ({
-      kid: key.kid,
-      alg: key.algorithm,
-      state,
-      createdAt: key.createdAt,
-    })
-    return {
-      name: issuer.name,
-      issuer: issuer.url,
-      discoveryUrl: discoveryUrl(issuer.url),
-      jwksUri: jwksUrl(issuer.url, issuer.jwksUri),
-      publication: issuer.publication,
-      maxTokenExpirationSeconds: issuer.maxTokenExpirationSeconds,
-      keys: [
-        ...(schedule.active ? [state('active', schedule.active)] : []),
-        ...schedule.pending.map((k) => ({
-          ...state('pending', k),
-          activatesAt: finiteOrNull(activatesAt(k)),
-        })),
-        ...schedule.retiring.map((r) => ({
-          ...state('retiring', r.key),
-          removableAt: r.removableAt,
-        })),
-      ],
-    }
+    return describeIssuer(issuer, await this.#keys.schedule(issuer.id, this.policy(issuer)))
   }
 
   /** Manual rotation (ISS-94), refused while a key is pending or at 100 keys (ISS-64). */
@@ -194,7 +196,7 @@ export class IssuerService {
           : 'the issuer already publishes 100 keys, the most Entra reads (ISS-64)'
       throw new GraphError(409, 'Conflict', `cannot rotate issuer ${issuer.name}: ${why}`)
     }
-    this.#documents.delete(issuer.id)
+    this.#forget(issuer)
   }
 
   /** Scheduled rotation and retirement for every issuer (ISS-92, ISS-93); returns what changed. */
@@ -217,17 +219,33 @@ export class IssuerService {
   /** Records a successful static-hosting verification of these kids (ISS-84). */
   async recordVerification(issuer: IssuerRecord, kids: readonly string[]): Promise<void> {
     await this.#keys.markVerified(issuer.id, kids)
+    this.#forget(issuer)
   }
 
-  /** The discovery and JWKS bodies as served now (ISS-50…ISS-64). */
+  /**
+   * The discovery and JWKS bodies as served now (ISS-50…ISS-64). Key states change only on whole
+   * seconds, so the schedule is derived at most once per second; the bodies are rebuilt only when
+   * the published key set or the issuer URL changes.
+   */
   async documents(
     issuer: IssuerRecord,
   ): Promise<{ discovery: ServedDocument; jwks: ServedDocument }> {
+    const second = epochSeconds(this.#clock)
+    const cached = this.#documents.get(issuer.id)
+    if (cached && cached.second === second && cached.url === issuer.url) return cached
     const jwks = await this.#keys.publishedJwks(issuer.id, this.policy(issuer))
     const kids = jwks.map((k) => k.kid).join(',')
-    const cached = this.#documents.get(issuer.id)
-    if (cached && cached.kids === kids) return cached
-    const built = { kids, discovery: discoveryDocument(issuer, jwks), jwks: jwksDocument(jwks) }
+    if (cached && cached.kids === kids && cached.url === issuer.url) {
+      cached.second = second
+      return cached
+    }
+    const built: CachedDocuments = {
+      second,
+      url: issuer.url,
+      kids,
+      discovery: discoveryDocument(issuer, jwks),
+      jwks: jwksDocument(jwks),
+    }
     this.#documents.set(issuer.id, built)
     return built
   }
@@ -261,23 +279,3 @@ export class IssuerService {
     }
   }
 }
-
-/** What `issuer show` prints. */
-export interface IssuerDescription {
-  name: string
-  issuer: string
-  discoveryUrl: string
-  jwksUri: string
-  publication: Publication
-  maxTokenExpirationSeconds: number
-  keys: Array<{
-    kid: string
-    alg: string
-    state: string
-    createdAt: number
-    activatesAt?: number | null
-    removableAt?: number
-  }>
-}
-
-const finiteOrNull = (n: number): number | null => (Number.isFinite(n) ? n : null)

@@ -13,6 +13,13 @@ export function checkIssuerUrl(value: string): IssuerUrlReport {
   const problems: string[] = []
   const warnings: string[] = []
   if (value !== value.trim()) problems.push('must not have leading or trailing whitespace')
+  // The WHATWG parser repairs `https:host`, `https:///host` and `https://@host` silently; the
+  // issuer is an identity compared byte for byte (ISS-2), so the written form itself must be clean.
+  if (!/^https:\/\/[^/@?#\\]/i.test(value) && /^https:/i.test(value)) {
+    problems.push('must start with https:// followed by the host')
+  }
+  if (/[\s\x00-\x1f\x7f]/.test(value.trim()))
+    problems.push('must not contain whitespace or control characters')
   if (value.length > 600) problems.push(`must be at most 600 characters (got ${value.length})`)
   let url: URL
   try {

@@ -19,7 +19,7 @@ export function registerMintRoutes(
 ): void {
   app.post<MintRoute>(
     '/issuers/:name/api/v1/namespaces/:ns/serviceaccounts/:sa/token',
-    { config: { protocol: 'kubernetes' }, preHandler: requireAdmin(store, 'kubernetes') },
+    { config: { protocol: 'kubernetes' }, onRequest: requireAdmin(store, 'kubernetes') },
     async (request, reply) => {
       const body = parseTokenRequest(request.body)
       const issuer = await issuers.find(request.params.name)

@@ -38,6 +38,7 @@ export class KeyService {
   readonly #kek: Buffer
   readonly #clock: Clock
   readonly #cache = new Map<string, { keys: LoadedKey[]; loadedAtMs: number }>()
+  readonly #signers = new Map<string, { keys: LoadedKey[]; second: number; signer: Signer }>()
 
   constructor(store: Store, kek: Buffer, clock: Clock) {
     this.#store = store
@@ -69,11 +70,22 @@ export class KeyService {
   }
 
   /** The one key that signs now (ISS-90). */
+  /**
+   * The one key that signs now (ISS-90). Minting is the hot path and key states change only on
+   * whole seconds, so the answer is kept for the rest of the second while the key list is unchanged.
+   */
   async signer(ownerId: string, policy: RotationPolicy): Promise<Signer> {
-    const { active } = await this.schedule(ownerId, policy)
-    if (!active?.privateKey)
+    const keys = await this.keys(ownerId)
+    const second = epochSeconds(this.#clock)
+    const cached = this.#signers.get(ownerId)
+    if (cached && cached.keys === keys && cached.second === second) return cached.signer
+    const { active } = keySchedule(keys, second, policy)
+    if (!active?.privateKey) {
       throw new KeyIntegrityError(`owner ${ownerId} has no active signing key`)
-    return { kid: active.kid, alg: active.algorithm, privateKey: active.privateKey }
+    }
+    const signer = { kid: active.kid, alg: active.algorithm, privateKey: active.privateKey }
+    this.#signers.set(ownerId, { keys, second, signer })
+    return signer
   }
 
   /** Public JWKs of every published key, in ISS-63 order. */

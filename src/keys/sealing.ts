@@ -20,9 +20,11 @@ export function seal(kek: Buffer, plaintext: Buffer, context: string): string {
 
 /** Reverses `seal`; throws when the KEK, the context or the blob is not the one sealed. */
 export function unseal(kek: Buffer, sealed: string, context: string): Buffer {
-  const [version, payload] = sealed.split('.', 2)
-  if (version !== VERSION || payload === undefined) {
-    throw new Error(`unknown sealed-key format ${version ?? ''}`)
+  const parts = sealed.split('.')
+  const [version, payload] = parts
+  // Never echo the blob: it is ciphertext of a private key.
+  if (parts.length !== 2 || version !== VERSION || payload === undefined) {
+    throw new Error('unknown sealed-key format')
   }
   const bytes = Buffer.from(payload, 'base64url')
   if (bytes.length < NONCE_BYTES + TAG_BYTES) throw new Error('sealed key is truncated')

@@ -7,6 +7,6 @@ export async function trustingFetch(
 ): Promise<{ fetch: typeof fetch; close: () => Promise<void> }> {
   const agent = new Agent({ connect: { ca: await readFile(caFile, 'utf8') } })
   const fetchWithCa = ((input: string | URL | Request, init?: RequestInit) =>
-    fetch(input, { ...init, dispatcher: agent } as RequestInit)) as typeof fetch
+    fetch(input, { ...init, dispatcher: agent } as unknown as RequestInit)) as typeof fetch
   return { fetch: fetchWithCa, close: () => agent.close() }
 }

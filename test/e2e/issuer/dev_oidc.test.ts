@@ -181,7 +181,8 @@ test('IF-23: healthz, readyz and Prometheus metrics on the admin listener', asyn
 
 test('IF-40: the mint API refuses a missing or wrong admin token with 401', async () => {
   const url = `${devProcess.dev.adminUrl}/issuers/dev/api/v1/namespaces/default/serviceaccounts/demo/token`
-  for (const headers of [{}, { authorization: 'Bearer wkadm_wrong' }]) {
+  const attempts: Array<Record<string, string>> = [{}, { authorization: 'Bearer wkadm_wrong' }]
+  for (const headers of attempts) {
     const response = await httpsFetch(url, {
       method: 'POST',
       headers: { ...headers, 'content-type': 'application/json' },
