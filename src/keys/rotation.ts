@@ -91,19 +91,19 @@ export type RotationPlan =
 
 /**
  * Plans a rotation (ISS-94). Normal: the new key waits `prePublishSeconds` and nothing is removed;
- * refused while a key is already pending. Emergency: the new key signs at once and the active key,
- * presumed compromised, is removed from the JWKS immediately.
+ * refused while a key is already pending. Emergency: the new key signs at once, and the active key
+ * and any pending key are removed from the JWKS immediately: they were in the same key store as the
+ * compromised key, and a pending key left in place would take over signing at its activation.
  */
 export function planRotation<K extends KeyTimeline>(
   schedule: KeySchedule<K>,
   options: { emergency: boolean; prePublishSeconds: number },
 ): RotationPlan {
   if (options.emergency) {
-    return {
-      ok: true,
-      prePublishSeconds: 0,
-      removeIds: schedule.active ? [schedule.active.id] : [],
-    }
+    const removeIds = [...(schedule.active ? [schedule.active] : []), ...schedule.pending].map(
+      (k) => k.id,
+    )
+    return { ok: true, prePublishSeconds: 0, removeIds }
   }
   if (schedule.pending.length > 0) return { ok: false, reason: 'pending-key-exists' }
   if (schedule.published.length >= MAX_PUBLISHED_KEYS) return { ok: false, reason: 'too-many-keys' }

@@ -107,7 +107,10 @@ export function registerIssuerCommands(program: Command): void {
 
   withServerOptions(issuer.command('rotate <name>'))
     .description('Add a pending key; it signs after the publish delay (ISS-91).')
-    .option('--emergency', 'sign with the new key now and drop the current key from the JWKS')
+    .option(
+      '--emergency',
+      'sign with a new key now; drop the current and any pending key from the JWKS',
+    )
     .option('--json', 'print JSON')
     .action(async (name: string, flags: Flags & { emergency?: boolean }, cmd: Command) =>
       withClient(cmd.opts(), async (client) => {

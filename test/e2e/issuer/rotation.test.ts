@@ -174,3 +174,20 @@ test('ISS-84: the pending key of a static issuer waits for a successful publish 
     pending?.kid,
   )
 })
+
+test('ISS-93: scheduled rotation adds a pending key once the newest key is 90 days old', async () => {
+  const issuer = await server.issuers.get('rot')
+  const pendingBefore = (await server.issuers.describe(issuer)).keys.filter(
+    (k) => k.state === 'pending',
+  )
+  assert.deepEqual(pendingBefore, [])
+  advance(90 * 86400)
+  const events = await server.maintain()
+  assert.ok(
+    events.includes('issuer rot: scheduled rotation added a pending key'),
+    events.join('\n'),
+  )
+  const pending = (await server.issuers.describe(issuer)).keys.filter((k) => k.state === 'pending')
+  assert.equal(pending.length, 1)
+  assert.deepEqual(await server.maintain(), [], 'a second pass changes nothing')
+})

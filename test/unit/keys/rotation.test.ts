@@ -281,10 +281,10 @@ const plans = [
     { ok: true, prePublishSeconds: 0, removeIds: ['A'] },
   ],
   [
-    'ISS-94: an emergency rotation proceeds while a key is pending and removes only the active key',
+    'ISS-94: an emergency rotation proceeds while a key is pending and removes it with the active key',
     withPending,
     emergency,
-    { ok: true, prePublishSeconds: 0, removeIds: ['A'] },
+    { ok: true, prePublishSeconds: 0, removeIds: ['A', 'B'] },
   ],
   [
     'ISS-64: an emergency rotation with 100 published keys removes one, so the count stays 100',
@@ -293,10 +293,10 @@ const plans = [
     { ok: true, prePublishSeconds: 0, removeIds: ['K099'] },
   ],
   [
-    'ISS-94: an emergency rotation without an active key removes nothing',
+    'ISS-94: an emergency rotation without an active key removes the keys still waiting to sign',
     at([S_UNVERIFIED], T0 + DAY),
     emergency,
-    { ok: true, prePublishSeconds: 0, removeIds: [] },
+    { ok: true, prePublishSeconds: 0, removeIds: ['S'] },
   ],
 ] as const
 
@@ -487,7 +487,8 @@ function simulate(s: Scenario): { rotations: number; emergencies: number; maxPub
         emergency: true,
         prePublishSeconds: s.prePublishSeconds,
       })
-      assert.deepEqual(plan, { ok: true, prePublishSeconds: 0, removeIds: [active.id] })
+      const compromised = [active.id, ...schedule.pending.map((k) => k.id)]
+      assert.deepEqual(plan, { ok: true, prePublishSeconds: 0, removeIds: compromised })
       const removed = new Set(plan.removeIds)
       keys = keys.map((k) => (removed.has(k.id) ? { ...k, removedAt: now } : k))
       plan.removeIds.forEach((id) => emergencyRemoved.add(id))

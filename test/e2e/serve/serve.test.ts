@@ -1,0 +1,140 @@
+import assert from 'node:assert/strict'
+import { spawn } from 'node:child_process'
+import { chmod, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { setTimeout as delay } from 'node:timers/promises'
+import { after, before, test } from 'node:test'
+import * as jose from 'jose'
+import { ensureLocalTls, freePort } from '../../../src/dev/index.js'
+import { runCli, WIFKIT_BIN } from '../../support/cli.js'
+import { trustingFetch } from '../../support/https.js'
+
+let dir: string
+let configFile: string
+let caFile: string
+let publicPort: number
+let adminPort: number
+
+before(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'wifkit-serve-'))
+  publicPort = await freePort('127.0.0.1')
+  adminPort = await freePort('127.0.0.1')
+  const tls = await ensureLocalTls(join(dir, 'tls'), ['localhost'])
+  caFile = tls.caFile
+  configFile = join(dir, 'wifkit.yaml')
+  await writeFile(
+    configFile,
+    [
+      'storage: sqlite:data/wifkit.db',
+      'public:',
+      `  listen: 127.0.0.1:${publicPort}`,
+      `  url: https://localhost:${publicPort}`,
+      `  tls: { cert: ${tls.certFile}, key: ${tls.keyFile} }`,
+      'admin:',
+      `  listen: 127.0.0.1:${adminPort}`,
+      `  tls: { cert: ${tls.certFile}, key: ${tls.keyFile} }`,
+      'keys:',
+      '  kekFile: secrets/kek',
+      'log:',
+      '  level: info',
+      '',
+    ].join('\n'),
+  )
+})
+
+after(async () => {
+  await rm(dir, { recursive: true, force: true })
+})
+
+test('IF-2: wifkit --help lists the commands and exits 0', async () => {
+  const result = await runCli(['--help'])
+  assert.equal(result.code, 0)
+  for (const command of ['dev', 'serve', 'init', 'migrate', 'issuer', 'token', 'jwks']) {
+    assert.match(result.stdout, new RegExp(`\\n  ${command}\\b`))
+  }
+})
+
+test('IF-58: init creates the KEK (0600), the first issuer and prints the admin token once', async () => {
+  const first = await runCli(['init', '--config', configFile, '--json'])
+  assert.equal(first.code, 0, first.stderr)
+  const { adminToken, issuer } = JSON.parse(first.stdout) as { adminToken: string; issuer: string }
+  assert.match(adminToken, /^wkadm_[A-Za-z0-9_-]{43}$/)
+  assert.equal(issuer, `https://localhost:${publicPort}/issuers/default`)
+  assert.equal((await stat(join(dir, 'secrets', 'kek'))).mode & 0o777, 0o600)
+  const again = await runCli(['init', '--config', configFile])
+  assert.equal(again.code, 0)
+  assert.match(again.stdout, /already initialised/)
+  assert.ok(!again.stdout.includes('wkadm_'))
+  await writeFile(join(dir, 'admin-token'), adminToken)
+})
+
+test('IF-57: migrate reports an up-to-date schema', async () => {
+  const result = await runCli(['migrate', '--config', configFile, '--json'])
+  assert.equal(result.code, 0, result.stderr)
+  assert.deepEqual(JSON.parse(result.stdout), { applied: [] })
+})
+
+test('IF-21, IF-23, IF-24: serve answers on both listeners, logs no token, and stops on SIGTERM', async () => {
+  const adminToken = await readFile(join(dir, 'admin-token'), 'utf8')
+  const child = spawn(process.execPath, [WIFKIT_BIN, 'serve', '--config', configFile], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let logs = ''
+  child.stdout.on('data', (d: Buffer) => (logs += d.toString()))
+  child.stderr.on('data', (d: Buffer) => (logs += d.toString()))
+  const exited = new Promise<number | null>((resolve) => child.on('exit', resolve))
+  const { fetch, close } = await trustingFetch(caFile)
+  try {
+    const admin = `https://localhost:${adminPort}`
+    for (let i = 0; ; i++) {
+      const ready = await fetch(`${admin}/readyz`).catch(() => undefined)
+      if (ready?.status === 200) break
+      assert.ok(i < 200, `serve did not become ready: ${logs}`)
+      await delay(100)
+    }
+    const issuer = `https://localhost:${publicPort}/issuers/default`
+    const mint = await fetch(
+      `${admin}/issuers/default/api/v1/namespaces/pay/serviceaccounts/api/token`,
+      {
+        method: 'POST',
+        headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
+        body: '{"spec":{}}',
+      },
+    )
+    assert.equal(mint.status, 201)
+    const token = ((await mint.json()) as { status: { token: string } }).status.token
+    const jwks = jose.createRemoteJWKSet(new URL(`${issuer}/openid/v1/jwks`), {
+      [jose.customFetch]: fetch,
+    })
+    await jose.jwtVerify(token, jwks, { issuer, audience: 'api://AzureADTokenExchange' })
+    const onPublic = await fetch(
+      `https://localhost:${publicPort}/issuers/default/api/v1/namespaces/pay/serviceaccounts/api/token`,
+      {
+        method: 'POST',
+        headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
+        body: '{"spec":{}}',
+      },
+    )
+    assert.equal(onPublic.status, 404, 'the mint API is not on the public listener')
+    assert.equal((await fetch(`https://localhost:${publicPort}/metrics`)).status, 404)
+    assert.equal((await fetch(`${admin}/metrics`)).status, 200)
+    child.kill('SIGTERM')
+    assert.equal(await exited, 0)
+    assert.match(logs, /"msg":"token minted"/)
+    assert.ok(!logs.includes(token), 'IF-24: the token never reaches the log')
+    assert.ok(!logs.includes(token.split('.')[2] as string), 'not even its signature')
+    assert.ok(!logs.includes(adminToken), 'IF-24: the admin token never reaches the log')
+  } finally {
+    child.kill('SIGKILL')
+    await close()
+  }
+})
+
+test('IF-3: serve refuses a KEK readable by others, with one line naming the fix', async () => {
+  await chmod(join(dir, 'secrets', 'kek'), 0o644)
+  const result = await runCli(['serve', '--config', configFile])
+  assert.equal(result.code, 1)
+  assert.match(result.stderr, /readable by others; run chmod 600/)
+  await chmod(join(dir, 'secrets', 'kek'), 0o600)
+})
