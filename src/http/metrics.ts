@@ -5,6 +5,13 @@ export class HttpMetrics {
   readonly registry = new Registry()
   readonly #requests: Counter<'listener' | 'method' | 'route' | 'status'>
   readonly #duration: Histogram<'listener' | 'route'>
+  readonly #series = new Map<
+    string,
+    {
+      requests: ReturnType<Counter<string>['labels']>
+      duration: ReturnType<Histogram<string>['labels']>
+    }
+  >()
 
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'wifkit_' })

@@ -151,6 +151,19 @@ export class IssuerService {
     return issuer
   }
 
+  /**
+   * The documents of an issuer when both the issuer row and this second's documents are cached,
+   * without any await: the JWKS and discovery routes take this path on almost every request.
+   */
+  cachedDocuments(name: string): { issuer: IssuerRecord; documents: CachedDocuments } | undefined {
+    const entry = this.#byName.get(name)
+    if (!entry || this.#clock.nowMs() - entry.loadedAtMs >= ISSUER_CACHE_MS) return undefined
+    const documents = this.#documents.get(entry.issuer.id)
+    if (!documents || documents.second !== epochSeconds(this.#clock)) return undefined
+    if (documents.url !== entry.issuer.url) return undefined
+    return { issuer: entry.issuer, documents }
+  }
+
   #forget(issuer: IssuerRecord): void {
     this.#byName.delete(issuer.name)
     this.#documents.delete(issuer.id)
