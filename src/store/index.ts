@@ -12,5 +12,18 @@ export type {
   AdminTokenRecord,
   AuditEntry,
   Publication,
+  TenantRecord,
+  ApplicationRecord,
+  AppRole,
+  PrincipalKind,
+  FederatedCredentialRecord,
+  RoleAssignmentRecord,
+  SignInRecord,
 } from './records.js'
+export type { DirectoryRepository } from './repositories/directory.js'
+export type {
+  RoleAssignmentRepository,
+  SignInRepository,
+  SignInQuery,
+} from './repositories/roles_and_sign_ins.js'
 export { openStore } from './open.js'

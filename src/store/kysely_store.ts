@@ -3,6 +3,8 @@ import type { Dialect } from './migrations/index.js'
 import type { Database, IssuerTable, SigningKeyTable } from './tables.js'
 import type { IssuerRecord, Publication, SigningKeyRecord } from './records.js'
 import type { Store } from './store.js'
+import { directoryRepository } from './repositories/directory.js'
+import { roleAssignmentRepository, signInRepository } from './repositories/roles_and_sign_ins.js'
 
 // PostgreSQL returns bigint columns as strings; Number() is exact for epoch seconds.
 const num = (v: number | string): number => Number(v)
@@ -188,6 +190,9 @@ export function kyselyStore(
         await db.insertInto('audit_log').values(e).execute()
       },
     },
+    directory: directoryRepository(db),
+    roleAssignments: roleAssignmentRepository(db),
+    signIns: signInRepository(db),
     async transaction(work) {
       return db.transaction().execute((trx) => work(kyselyStore(trx, dialect, close)))
     },

@@ -46,3 +46,72 @@ export interface AuditEntry {
   target: string
   outcome: string
 }
+
+export interface TenantRecord {
+  /** A lower-case GUID. */
+  id: string
+  displayName: string
+  /** Lower-case domain names usable in STS URLs in place of the id. */
+  domains: string[]
+  createdAt: number
+}
+
+/** An app role a resource application exposes (the `roles` claim carries its `value`). */
+export interface AppRole {
+  id: string
+  value: string
+  displayName: string
+}
+
+/** Applications and user-assigned managed identities federate identically (sts.md §1). */
+export type PrincipalKind = 'application' | 'managedIdentity'
+
+export interface ApplicationRecord {
+  /** The object id. */
+  id: string
+  tenantId: string
+  /** The client id: `client_id` in token requests. A lower-case GUID. */
+  appId: string
+  /** The service principal's object id: `oid` and `sub` of its tokens. */
+  principalId: string
+  kind: PrincipalKind
+  displayName: string
+  enabled: boolean
+  identifierUris: string[]
+  appRoles: AppRole[]
+  createdAt: number
+}
+
+export interface FederatedCredentialRecord {
+  id: string
+  applicationId: string
+  name: string
+  issuer: string
+  subject: string
+  /** Exactly one audience (STS-64); the API shows it as `audiences: [audience]`. */
+  audience: string
+  description: string | null
+  createdAt: number
+}
+
+export interface RoleAssignmentRecord {
+  id: string
+  tenantId: string
+  principalId: string
+  resourceAppId: string
+  role: string
+  createdAt: number
+}
+
+/** One token request (STS-140); `details` never holds an assertion, secret or issued token. */
+export interface SignInRecord {
+  at: number
+  tenant: string
+  clientId: string
+  grantType: string
+  outcome: 'success' | 'failure'
+  aadsts: number | null
+  traceId: string
+  correlationId: string
+  details: Record<string, unknown>
+}

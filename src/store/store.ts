@@ -1,4 +1,9 @@
 import type { Dialect } from './migrations/index.js'
+import type { DirectoryRepository } from './repositories/directory.js'
+import type {
+  RoleAssignmentRepository,
+  SignInRepository,
+} from './repositories/roles_and_sign_ins.js'
 import type { AdminTokenRecord, AuditEntry, IssuerRecord, SigningKeyRecord } from './records.js'
 
 export interface IssuerRepository {
@@ -43,6 +48,9 @@ export interface Store {
   readonly adminTokens: AdminTokenRepository
   readonly settings: SettingsRepository
   readonly audit: AuditRepository
+  readonly directory: DirectoryRepository
+  readonly roleAssignments: RoleAssignmentRepository
+  readonly signIns: SignInRepository
   /** Runs `work` atomically: all of its writes land, or none do. */
   transaction<T>(work: (store: Store) => Promise<T>): Promise<T>
   /** Throws when the database cannot be reached. */

@@ -54,10 +54,82 @@ export interface AuditLogTable {
   outcome: string
 }
 
+export interface TenantTable {
+  id: string
+  display_name: string
+  domains: string
+  created_at: number
+}
+
+export interface TenantDomainTable {
+  domain: string
+  tenant_id: string
+}
+
+export interface ApplicationTable {
+  id: string
+  tenant_id: string
+  app_id: string
+  principal_id: string
+  kind: string
+  display_name: string
+  enabled: number
+  identifier_uris: string
+  app_roles: string
+  created_at: number
+}
+
+export interface IdentifierUriTable {
+  uri: string
+  tenant_id: string
+  application_id: string
+}
+
+export interface FederatedCredentialTable {
+  id: string
+  application_id: string
+  name: string
+  name_folded: string
+  issuer: string
+  subject: string
+  audience: string
+  description: string | null
+  created_at: number
+}
+
+export interface AppRoleAssignmentTable {
+  id: string
+  tenant_id: string
+  principal_id: string
+  resource_app_id: string
+  role: string
+  created_at: number
+}
+
+export interface SignInTable {
+  id: Generated<number>
+  at: number
+  tenant: string
+  client_id: string
+  grant_type: string
+  outcome: string
+  aadsts: number | null
+  trace_id: string
+  correlation_id: string
+  details: string
+}
+
 export interface Database {
   issuers: IssuerTable
   signing_keys: SigningKeyTable
   admin_tokens: AdminTokenTable
   deployment_settings: DeploymentSettingTable
   audit_log: AuditLogTable
+  tenants: TenantTable
+  tenant_domains: TenantDomainTable
+  applications: ApplicationTable
+  identifier_uris: IdentifierUriTable
+  federated_credentials: FederatedCredentialTable
+  app_role_assignments: AppRoleAssignmentTable
+  sign_ins: SignInTable
 }

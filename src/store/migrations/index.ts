@@ -1,6 +1,7 @@
 import type { Migration, MigrationProvider } from 'kysely'
 import type { Dialect } from './dialect.js'
 import { issuersAndKeys } from './0001_issuers_and_keys.js'
+import { directory } from './0002_directory.js'
 
 /**
  * Every migration, in order, written once for both dialects (IF-57). Names never change once
@@ -9,6 +10,7 @@ import { issuersAndKeys } from './0001_issuers_and_keys.js'
 export function migrationsFor(dialect: Dialect): Record<string, Migration> {
   return {
     '0001_issuers_and_keys': issuersAndKeys(dialect),
+    '0002_directory': directory(dialect),
   }
 }
 
