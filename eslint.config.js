@@ -93,6 +93,14 @@ export default tseslint.config(
       'src/issuer/claims.ts',
       'src/issuer/documents.ts',
       'src/issuer/names.ts',
+      'src/sts/scope.ts',
+      'src/sts/fic_rules.ts',
+      'src/sts/token_request.ts',
+      'src/sts/discovery.ts',
+      'src/sts/access_token.ts',
+      'src/sts/federation/match.ts',
+      'src/sts/federation/assertion.ts',
+      'src/sts/federation/time_window.ts',
     ],
     rules: {
       'no-restricted-imports': [

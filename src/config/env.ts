@@ -3,7 +3,7 @@ import type { ConfigIssue } from '../errors/index.js'
 import { configSchema } from './schema.js'
 
 /** The kind of value a leaf holds, which decides how its environment string is parsed. */
-type LeafKind = 'string' | 'number' | 'list'
+type LeafKind = 'string' | 'number' | 'boolean' | 'list'
 
 /** A configurable leaf: its key path and the environment variable that overrides it (IF-25). */
 export interface ConfigLeaf {
@@ -33,13 +33,20 @@ export function configLeaves(
     )
   }
   const kind: LeafKind =
-    inner instanceof z.ZodNumber ? 'number' : inner instanceof z.ZodArray ? 'list' : 'string'
+    inner instanceof z.ZodNumber
+      ? 'number'
+      : inner instanceof z.ZodBoolean
+        ? 'boolean'
+        : inner instanceof z.ZodArray
+          ? 'list'
+          : 'string'
   const envName = `WIFKIT_${prefix.map((p) => p.toUpperCase()).join('_')}`
   return [{ path: prefix, envName, kind, schema }]
 }
 
 function parseEnvValue(leaf: ConfigLeaf, value: string): unknown {
   if (leaf.kind === 'number') return value.trim() === '' ? Number.NaN : Number(value)
+  if (leaf.kind === 'boolean') return value === 'true' ? true : value === 'false' ? false : value
   if (leaf.kind === 'list') {
     if (value.trim().startsWith('[')) return JSON.parse(value) as unknown
     return value.split(',').map((item) => item.trim())

@@ -113,6 +113,51 @@ export const configSchema = z
         maxTokenExpirationSeconds: 86400,
         defaultAudiences: ['api://AzureADTokenExchange'],
       }),
+    sts: z
+      .object({
+        tokenLifetimeSeconds: z
+          .number()
+          .int()
+          .min(600, 'must be at least 600: MSAL renews any token within 300 s of expiry (CL-32)')
+          .max(86400)
+          .default(3600)
+          .describe('Lifetime of issued access tokens (sts.md §11).'),
+        maxCredentialsPerIdentity: z
+          .number()
+          .int()
+          .min(1)
+          .max(1000)
+          .default(20)
+          .describe('Federated credentials per application or identity; Entra allows 20 (STS-67).'),
+        assertionSkewSeconds: z
+          .number()
+          .int()
+          .min(0)
+          .max(900)
+          .default(300)
+          .describe('Clock skew tolerated on assertion nbf/exp (row 24).'),
+        maxAssertionLifetimeSeconds: z
+          .number()
+          .int()
+          .min(600)
+          .max(2 ** 32)
+          .default(90000)
+          .describe('Longest assertion lifetime (exp - iat) accepted (row 25).'),
+        revealMatchDetails: z
+          .boolean()
+          .default(false)
+          .describe(
+            'Append near-miss details to error descriptions (STS-83); wifkit dev turns it on.',
+          ),
+      })
+      .strict()
+      .default({
+        tokenLifetimeSeconds: 3600,
+        maxCredentialsPerIdentity: 20,
+        assertionSkewSeconds: 300,
+        maxAssertionLifetimeSeconds: 90000,
+        revealMatchDetails: false,
+      }),
     log: z
       .object({
         level: z

@@ -3,3 +3,11 @@ export { KubernetesError, type KubernetesReason, type FieldCause } from './kuber
 export { GraphError, type GraphCode } from './graph.js'
 export { ConfigError, type ConfigIssue } from './config.js'
 export { UsageError } from './usage.js'
+export {
+  OAuthError,
+  type OAuthErrorCode,
+  type OAuthErrorExtras,
+  type OAuthRenderContext,
+} from './oauth.js'
+export { EntraError, type AadstsName } from './entra.js'
+export { say } from './entra_messages.js'

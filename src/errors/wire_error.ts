@@ -2,6 +2,11 @@
 export interface RenderContext {
   requestId: string
   now: Date
+  /** Entra's per-request ids (STS-34, STS-112), set by the token endpoint. */
+  traceId?: string
+  correlationId?: string
+  /** The STS authority, for `error_uri` (STS-113). */
+  errorUriBase?: string
 }
 
 /** Optional private facts: they reach the log, never the wire (STYLE.md §2.5). */

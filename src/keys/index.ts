@@ -13,7 +13,7 @@ export {
   type RotationRefusal,
 } from './rotation.js'
 export { KeyService, KeyIntegrityError, type LoadedKey } from './key_service.js'
-export { signCompact, type Signer } from './signer.js'
+export { signCompact, signAccessToken, type Signer } from './signer.js'
 export { loadKek } from './kek.js'
 export { seal, unseal } from './sealing.js'
 export { publicKeysFromPem, jwksFromPemFiles, splitPublicKeyFlags } from './pem.js'

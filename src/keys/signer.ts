@@ -21,3 +21,10 @@ export async function signCompact(signer: Signer, payload: object): Promise<stri
     .setProtectedHeader({ alg: signer.alg, kid: signer.kid })
     .sign(signer.privateKey)
 }
+
+/** Signs an access token: header `{"typ":"JWT","alg":…,"kid":…}`, as Entra's (sts.md §11). */
+export async function signAccessToken(signer: Signer, payload: object): Promise<string> {
+  return new CompactSign(encoder.encode(JSON.stringify(payload)))
+    .setProtectedHeader({ typ: 'JWT', alg: signer.alg, kid: signer.kid })
+    .sign(signer.privateKey)
+}

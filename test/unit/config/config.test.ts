@@ -17,6 +17,13 @@ const defaults: Config = {
     rotationIntervalDays: 90,
   },
   issuers: { maxTokenExpirationSeconds: 86_400, defaultAudiences: ['api://AzureADTokenExchange'] },
+  sts: {
+    tokenLifetimeSeconds: 3600,
+    maxCredentialsPerIdentity: 20,
+    assertionSkewSeconds: 300,
+    maxAssertionLifetimeSeconds: 90_000,
+    revealMatchDetails: false,
+  },
   log: { level: 'info' },
 }
 
@@ -62,9 +69,9 @@ const refused: readonly (readonly [string, unknown, NodeJS.ProcessEnv, ConfigIss
   ],
   [
     'IF-20: an unknown top-level key is named',
-    { ...minimal, sts: {} },
+    { ...minimal, vault: {} },
     {},
-    [{ path: 'sts', message: 'unknown key' }],
+    [{ path: 'vault', message: 'unknown key' }],
   ],
   [
     'IF-25: public.url must be an origin without a path',
@@ -169,6 +176,12 @@ const wrongTypes: readonly (readonly [string, unknown, NodeJS.ProcessEnv, string
     minimal,
     { WIFKIT_KEYS_PREPUBLISHSECONDS: 'one day' },
     'keys.prePublishSeconds',
+  ],
+  [
+    'IF-25: WIFKIT_STS_REVEALMATCHDETAILS must be true or false',
+    minimal,
+    { WIFKIT_STS_REVEALMATCHDETAILS: 'yes' },
+    'sts.revealMatchDetails',
   ],
 ]
 
@@ -361,6 +374,11 @@ test('IF-25: every configuration leaf has its WIFKIT_ variable and value kind', 
       ['keys.rotationIntervalDays', 'WIFKIT_KEYS_ROTATIONINTERVALDAYS', 'number'],
       ['issuers.maxTokenExpirationSeconds', 'WIFKIT_ISSUERS_MAXTOKENEXPIRATIONSECONDS', 'number'],
       ['issuers.defaultAudiences', 'WIFKIT_ISSUERS_DEFAULTAUDIENCES', 'list'],
+      ['sts.tokenLifetimeSeconds', 'WIFKIT_STS_TOKENLIFETIMESECONDS', 'number'],
+      ['sts.maxCredentialsPerIdentity', 'WIFKIT_STS_MAXCREDENTIALSPERIDENTITY', 'number'],
+      ['sts.assertionSkewSeconds', 'WIFKIT_STS_ASSERTIONSKEWSECONDS', 'number'],
+      ['sts.maxAssertionLifetimeSeconds', 'WIFKIT_STS_MAXASSERTIONLIFETIMESECONDS', 'number'],
+      ['sts.revealMatchDetails', 'WIFKIT_STS_REVEALMATCHDETAILS', 'boolean'],
       ['log.level', 'WIFKIT_LOG_LEVEL', 'string'],
     ],
   )
