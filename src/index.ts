@@ -13,6 +13,13 @@ import {
 } from './issuer/index.js'
 import { KeyService, loadKek } from './keys/index.js'
 import { openStore, type Store } from './store/index.js'
+import {
+  IssuerKeyCache,
+  registerStsRoutes,
+  SignInLog,
+  STS_KEY_OWNER,
+  TokenService,
+} from './sts/index.js'
 import { systemClock, type Clock } from './util/index.js'
 import { createLogger } from './logger.js'
 
@@ -32,6 +39,8 @@ export interface WifkitServer {
   readonly store: Store
   readonly keys: KeyService
   readonly issuers: IssuerService
+  readonly tokens: TokenService
+  readonly signIns: SignInLog
   readonly publicApp: FastifyInstance
   readonly adminApp: FastifyInstance
   readonly logger: Logger
@@ -70,6 +79,34 @@ export async function createServer(options: ServerOptions): Promise<WifkitServer
     ? new Agent({ connect: { ca: [...rootCertificates, options.extraCa] } })
     : undefined
   const metrics = new HttpMetrics()
+  const issuerFetches = metrics.counter(
+    'wifkit_issuer_metadata_total',
+    'External issuer discovery and JWKS lookups, by document and outcome.',
+    ['kind', 'outcome'],
+  )
+  const issuerKeys = new IssuerKeyCache({
+    clock,
+    ...(outbound ? { dispatcher: outbound } : {}),
+    onEvent: (event) => issuerFetches.inc({ kind: event.kind, outcome: event.outcome }),
+  })
+  const signIns = new SignInLog(store, logger)
+  const tokens = new TokenService(
+    store,
+    keys,
+    issuerKeys,
+    clock,
+    {
+      authority: config.public.url,
+      tokenLifetimeSeconds: config.sts.tokenLifetimeSeconds,
+      assertionSkewSeconds: config.sts.assertionSkewSeconds,
+      maxAssertionLifetimeSeconds: config.sts.maxAssertionLifetimeSeconds,
+      allowedAlgorithms: ['RS256'],
+    },
+    signIns,
+  )
+  if ((await keys.keys(STS_KEY_OWNER)).length === 0) {
+    await keys.addKey(STS_KEY_OWNER, 'RS256', { prePublishSeconds: 0, requiresVerification: false })
+  }
   const minted = metrics.counter('wifkit_tokens_minted_total', 'Tokens minted, by issuer.', [
     'issuer',
   ])
@@ -99,6 +136,13 @@ export async function createServer(options: ServerOptions): Promise<WifkitServer
   registerIssuerPublicRoutes(publicApp, issuers)
   registerMintRoutes(adminApp, store, issuers, (issuer) => minted.inc({ issuer }))
   registerIssuerAdminRoutes(adminApp, store, issuers, outbound, clock)
+  registerStsRoutes(publicApp, {
+    store,
+    keys,
+    tokens,
+    authority: config.public.url,
+    revealMatchDetails: config.sts.revealMatchDetails,
+  })
 
   let timer: NodeJS.Timeout | undefined
   const maintain = async () => {
@@ -111,6 +155,8 @@ export async function createServer(options: ServerOptions): Promise<WifkitServer
     store,
     keys,
     issuers,
+    tokens,
+    signIns,
     publicApp,
     adminApp,
     logger,
@@ -134,6 +180,8 @@ export async function createServer(options: ServerOptions): Promise<WifkitServer
     async close() {
       if (timer) clearInterval(timer)
       await Promise.all([publicApp.close(), adminApp.close()])
+      await signIns.flush()
+      await issuerKeys.close()
       await outbound?.close()
       await store.close()
     },

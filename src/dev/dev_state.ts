@@ -7,12 +7,24 @@ export interface DevJson {
   issuer: string
   issuerName: string
   publicUrl: string
+  /** `AZURE_AUTHORITY_HOST`: the STS authority (IF-13). */
+  authorityHost: string
+  tenantId: string
+  /** The resource the demo exchange asks for: `scope={vaultResource}/.default`. */
+  vaultResource: string
   adminUrl: string
   adminToken: string
   caFile: string
   dataDir: string
   mintUrl: string
-  demo: { namespace: string; serviceAccount: string; audience: string }
+  demo: {
+    clientId: string
+    namespace: string
+    serviceAccount: string
+    audience: string
+    /** Where `wifkit token mint --watch` keeps the demo workload's token. */
+    tokenFile: string
+  }
   pid: number
 }
 
@@ -50,5 +62,9 @@ export function exportLines(dev: DevJson): string[] {
     `export WIFKIT_ADMIN_URL=${dev.adminUrl}`,
     `export WIFKIT_ADMIN_TOKEN=${dev.adminToken}`,
     `export WIFKIT_ISSUER=${dev.issuer}`,
+    `export AZURE_AUTHORITY_HOST=${dev.authorityHost}`,
+    `export AZURE_TENANT_ID=${dev.tenantId}`,
+    `export AZURE_CLIENT_ID=${dev.demo.clientId}`,
+    `export AZURE_FEDERATED_TOKEN_FILE=${dev.demo.tokenFile}`,
   ]
 }

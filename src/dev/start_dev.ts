@@ -9,6 +9,7 @@ import { createLogger } from '../logger.js'
 import { systemClock, writeFileAtomic } from '../util/index.js'
 import { devJsonPath, freePort, readDevJson, type DevJson } from './dev_state.js'
 import { ensureLocalTls } from './local_ca.js'
+import { DEV_DEMO, seedDevDirectory } from './seed_directory.js'
 
 export interface DevOptions {
   dataDir: string
@@ -19,11 +20,6 @@ export interface DevOptions {
 }
 
 const DEV_ISSUER = 'dev'
-const DEMO = {
-  namespace: 'default',
-  serviceAccount: 'demo',
-  audience: 'api://AzureADTokenExchange',
-}
 
 async function choosePort(options: DevOptions, dataDir: string, bindHost: string): Promise<number> {
   if (options.port !== 0) return options.port
@@ -61,6 +57,8 @@ export async function startDev(
       },
       admin: { listen: `${bindHost}:0`, tls: { cert: tls.certFile, key: tls.keyFile } },
       keys: { kekFile: join(dataDir, 'kek') },
+      // STS-83: in dev the caller and the operator are one person, so errors say what differed.
+      sts: { revealMatchDetails: true },
     },
     process.env,
     dataDir,
@@ -97,6 +95,13 @@ async function seedAndListen(
     server.logger.warn({ from: existing.url, to: issuerUrl }, 'dev issuer moved to the new port')
     await server.issuers.changeUrl(existing, issuerUrl)
   }
+  const port = new URL(publicUrl).port
+  const directory = await seedDevDirectory(
+    server.store,
+    systemClock,
+    issuerUrl,
+    `https://vault.localhost${port === '' ? '' : `:${port}`}`,
+  )
   const previous = await readDevJson(dataDir)
   const adminToken =
     previous && (await isBootstrapToken(server.store, previous.adminToken))
@@ -108,12 +113,21 @@ async function seedAndListen(
     issuer: issuerUrl,
     issuerName: DEV_ISSUER,
     publicUrl,
+    authorityHost: publicUrl,
+    tenantId: directory.tenantId,
+    vaultResource: directory.vaultResource,
     adminUrl,
     adminToken,
     caFile,
     dataDir,
-    mintUrl: `${adminUrl}/issuers/${DEV_ISSUER}/api/v1/namespaces/${DEMO.namespace}/serviceaccounts/${DEMO.serviceAccount}/token`,
-    demo: DEMO,
+    mintUrl: `${adminUrl}/issuers/${DEV_ISSUER}/api/v1/namespaces/${DEV_DEMO.namespace}/serviceaccounts/${DEV_DEMO.serviceAccount}/token`,
+    demo: {
+      clientId: directory.demoClientId,
+      namespace: DEV_DEMO.namespace,
+      serviceAccount: DEV_DEMO.serviceAccount,
+      audience: DEV_DEMO.audience,
+      tokenFile: join(dataDir, 'demo.token'),
+    },
     pid: process.pid,
   }
   await writeFileAtomic(devJsonPath(dataDir), `${JSON.stringify(dev, null, 2)}\n`, 0o600)

@@ -15,11 +15,15 @@ function requestIds(): () => string {
 }
 
 /** Which protocol's error shape a route speaks; set as route `config.protocol`. */
-export type Protocol = 'kubernetes' | 'graph' | 'plain'
+export type Protocol = 'kubernetes' | 'graph' | 'oauth' | 'plain'
 
 declare module 'fastify' {
   interface FastifyContextConfig {
     protocol?: Protocol
+  }
+  interface FastifyRequest {
+    /** Extra facts a protocol's error renderer needs (e.g. Entra's trace and correlation ids). */
+    renderExtras: Record<string, unknown> | null
   }
 }
 
@@ -77,6 +81,7 @@ export function createApp(options: AppOptions): FastifyInstance {
       )
     done()
   })
+  app.decorateRequest('renderExtras', null)
   installErrorHandling(app, options.now)
   return app
 }

@@ -1,5 +1,8 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import {
+  EntraError,
+  OAuthError,
+  say,
   GraphError,
   KubernetesError,
   WireError,
@@ -51,6 +54,7 @@ function asWireError(error: FastifyError, protocol: Protocol): WireError {
       ? error.statusCode
       : 500
   const message = status === 500 ? 'internal server error' : error.message
+  if (protocol === 'oauth') return oauthError(status, error)
   if (protocol === 'kubernetes')
     return new KubernetesError(
       KUBE_REASON[status] ?? (status === 500 ? 'InternalError' : 'BadRequest'),
@@ -65,6 +69,18 @@ function asWireError(error: FastifyError, protocol: Protocol): WireError {
   return new PlainError(status, status === 500 ? 'server_error' : 'bad_request', message)
 }
 
+/** Rows 1 and 2 of sts.md §7 arise in the framework; anything else is a fault (STS-115). */
+function oauthError(status: number, error: FastifyError): WireError {
+  if (status === 413) return new EntraError('requestTooLarge', say.requestTooLarge(64 * 1024))
+  if (status === 405) return new EntraError('methodNotAllowed', say.methodNotAllowed('this'))
+  if (status >= 400 && status < 500) {
+    return new OAuthError(status, 'invalid_request', 'The request is malformed.', {
+      detail: error.message,
+    })
+  }
+  return OAuthError.serverError({ cause: error })
+}
+
 /** Installs the one error hook and the 404 handler of an app (STYLE.md §4, thin handlers). */
 export function installErrorHandling(app: FastifyInstance, now: () => Date): void {
   const send = (request: FastifyRequest, reply: FastifyReply, error: WireError) => {
@@ -75,7 +91,7 @@ export function installErrorHandling(app: FastifyInstance, now: () => Date): voi
       .status(error.status)
       .headers({ 'cache-control': 'no-store', ...error.headers() })
       .type('application/json; charset=utf-8')
-      .send(error.render({ requestId: String(request.id), now: now() }))
+      .send(error.render({ requestId: String(request.id), now: now(), ...request.renderExtras }))
   }
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (error instanceof WireError) return send(request, reply, error)

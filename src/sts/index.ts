@@ -1,0 +1,12 @@
+export { TokenService, STS_KEY_OWNER, type TokenServiceSettings } from './token_service.js'
+export { registerStsRoutes, type StsRouteDeps } from './routes.js'
+export { SignInLog } from './sign_in_log.js'
+export { IssuerKeyCache, IssuerMetadataError } from './federation/issuer_keys.js'
+export { stsIssuer, tenantDiscoveryDocument } from './discovery.js'
+export {
+  matchFederatedCredential,
+  publicHint,
+  type Fic,
+  type FicMatch,
+} from './federation/match.js'
+export { parseAssertion } from './federation/assertion.js'
