@@ -1,7 +1,7 @@
 import type { KeyObject } from 'node:crypto'
 import { compactVerify } from 'jose'
 import { EntraError, say } from '../../errors/index.js'
-import type { IssuerKeyCache} from './issuer_keys.js';
+import type { IssuerKeyCache } from './issuer_keys.js'
 import { IssuerMetadataError } from './issuer_keys.js'
 import { checkAssertionHeader, type ParsedAssertion } from './assertion.js'
 
