@@ -94,6 +94,7 @@ export default tseslint.config(
       'src/issuer/documents.ts',
       'src/issuer/names.ts',
       'src/sts/scope.ts',
+      'src/sts/explain.ts',
       'src/sts/fic_rules.ts',
       'src/sts/token_request.ts',
       'src/sts/discovery.ts',

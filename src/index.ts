@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify'
 import type { Logger } from 'pino'
 import { Agent, type Dispatcher } from 'undici'
 import type { Config } from './config/index.js'
+import { GraphError } from './errors/index.js'
 import { createApp, HttpMetrics, parseListen, registerHealthRoutes } from './http/index.js'
 import {
   IssuerService,
@@ -14,7 +15,9 @@ import {
 import { KeyService, loadKek } from './keys/index.js'
 import { openStore, type Store } from './store/index.js'
 import {
+  DirectoryService,
   IssuerKeyCache,
+  registerDirectoryAdminRoutes,
   registerStsRoutes,
   SignInLog,
   STS_KEY_OWNER,
@@ -40,6 +43,7 @@ export interface WifkitServer {
   readonly keys: KeyService
   readonly issuers: IssuerService
   readonly tokens: TokenService
+  readonly directory: DirectoryService
   readonly signIns: SignInLog
   readonly publicApp: FastifyInstance
   readonly adminApp: FastifyInstance
@@ -53,6 +57,8 @@ export interface WifkitServer {
 }
 
 const MAINTENANCE_INTERVAL_MS = 60_000
+/** The tenant the bootstrap admin token acts on without `?tenant=` (interfaces.md §4). */
+export const DEFAULT_TENANT_SETTING = 'default_tenant_id'
 
 async function tlsFiles(tls: { cert: string; key: string } | undefined) {
   if (!tls) return undefined
@@ -136,6 +142,25 @@ export async function createServer(options: ServerOptions): Promise<WifkitServer
   registerIssuerPublicRoutes(publicApp, issuers)
   registerMintRoutes(adminApp, store, issuers, (issuer) => minted.inc({ issuer }))
   registerIssuerAdminRoutes(adminApp, store, issuers, outbound, clock)
+  const directory = new DirectoryService(store, clock, {
+    maxCredentialsPerIdentity: config.sts.maxCredentialsPerIdentity,
+    allowHttpLoopback: false,
+  })
+  registerDirectoryAdminRoutes(
+    adminApp,
+    store,
+    directory,
+    async () => {
+      const tenant = await store.settings.get(DEFAULT_TENANT_SETTING)
+      if (tenant === undefined) {
+        throw GraphError.badRequest(
+          'no default tenant: pass ?tenant= or create one with POST /admin/v1/tenants',
+        )
+      }
+      return tenant
+    },
+    () => signIns.flush(),
+  )
   registerStsRoutes(publicApp, {
     store,
     keys,
@@ -156,6 +181,7 @@ export async function createServer(options: ServerOptions): Promise<WifkitServer
     keys,
     issuers,
     tokens,
+    directory,
     signIns,
     publicApp,
     adminApp,

@@ -14,10 +14,12 @@ export interface ServerOptions {
 }
 
 /** Adds the options of IF-4 that find a running server to a command. */
-export function withServerOptions(command: Command): Command {
+export function withServerOptions(command: Command, options = { tokenFlag: true }): Command {
+  command.option('--admin-url <url>', 'admin API of a running server (or WIFKIT_ADMIN_URL)')
+  // `wifkit explain --token` names the workload token (IF-53); there the admin token comes only
+  // from WIFKIT_ADMIN_TOKEN or dev.json.
+  if (options.tokenFlag) command.option('--token <token>', 'admin token (or WIFKIT_ADMIN_TOKEN)')
   return command
-    .option('--admin-url <url>', 'admin API of a running server (or WIFKIT_ADMIN_URL)')
-    .option('--token <token>', 'admin token (or WIFKIT_ADMIN_TOKEN)')
     .option('--data-dir <dir>', 'find a `wifkit dev` server through DIR/dev.json', './.wifkit-dev')
     .option('--ca-file <file>', 'extra CA certificate to trust for the admin API')
 }

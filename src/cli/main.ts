@@ -1,6 +1,8 @@
 import { Command, CommanderError } from 'commander'
 import { ConfigError, UsageError } from '../errors/index.js'
 import { registerDevCommand } from './commands/dev.js'
+import { registerExplainCommand } from './commands/explain.js'
+import { registerDirectoryCommands } from './commands/directory.js'
 import { registerIssuerCommands } from './commands/issuer.js'
 import { registerJwksCommand } from './commands/jwks.js'
 import { registerServeCommands } from './commands/serve.js'
@@ -18,6 +20,8 @@ export function buildProgram(): Command {
   registerIssuerCommands(program)
   registerTokenCommands(program)
   registerJwksCommand(program)
+  registerExplainCommand(program)
+  registerDirectoryCommands(program)
   return program
 }
 

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto'
+import { DEFAULT_TENANT_SETTING } from '../index.js'
 import type { ApplicationRecord, Store } from '../store/index.js'
 import { epochSeconds, type Clock } from '../util/index.js'
 
@@ -75,7 +76,7 @@ export async function seedDevDirectory(
       description: 'seeded by wifkit dev',
       createdAt: now,
     })
-    await trx.settings.set('default_tenant_id', tenantId, now)
+    await trx.settings.set(DEFAULT_TENANT_SETTING, tenantId, now)
     const record = {
       tenantId,
       demoClientId: demo.appId,

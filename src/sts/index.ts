@@ -10,3 +10,6 @@ export {
   type FicMatch,
 } from './federation/match.js'
 export { parseAssertion } from './federation/assertion.js'
+export { explainExchange, type Explanation } from './explain.js'
+export { DirectoryService } from './directory_service.js'
+export { registerDirectoryAdminRoutes } from './admin_routes.js'

@@ -1,7 +1,7 @@
 import type { Command } from 'commander'
 import { issueBootstrapToken } from '../../admin/index.js'
 import { loadConfig } from '../../config/index.js'
-import { createServer } from '../../index.js'
+import { createServer, DEFAULT_TENANT_SETTING } from '../../index.js'
 import { openStore } from '../../store/index.js'
 import { systemClock } from '../../util/index.js'
 import { notice, printResult, untilSignal } from '../output.js'
@@ -40,7 +40,7 @@ export function registerServeCommands(program: Command): void {
     .description('First-time setup for serve: KEK, database, first issuer, bootstrap admin token.')
     .requiredOption('--config <file>', 'the configuration serve will use')
     .option('--issuer <name>', 'name of the first issuer', 'default')
-    .option('--json', 'print {"adminToken","issuer"} as JSON')
+    .option('--json', 'print {"adminToken","tenantId","issuer"} as JSON')
     .action(async (flags: { config: string; issuer: string; json?: boolean }) => {
       const config = await loadConfig(flags.config)
       const server = await createServer({ config, createKek: true })
@@ -54,18 +54,24 @@ export function registerServeCommands(program: Command): void {
           return
         }
         const { issuer } = await server.issuers.create({ name: flags.issuer })
+        const tenant = await server.directory.createTenant({ displayName: 'default' })
+        const now = Math.floor(Date.now() / 1000)
+        await server.store.settings.set(DEFAULT_TENANT_SETTING, tenant.id, now)
         const adminToken = await issueBootstrapToken(server.store, systemClock, 'wifkit init')
         await server.store.settings.set(
           INITIALISED,
           new Date().toISOString(),
           Math.floor(Date.now() / 1000),
         )
-        printResult(flags.json ?? false, { adminToken, issuer: issuer.url }, () =>
-          [
-            `initialised; issuer ${issuer.name} is ${issuer.url}`,
-            'bootstrap admin token (shown once, store it now):',
-            adminToken,
-          ].join('\n'),
+        printResult(
+          flags.json ?? false,
+          { adminToken, tenantId: tenant.id, issuer: issuer.url },
+          () =>
+            [
+              `initialised; issuer ${issuer.name} is ${issuer.url}; default tenant ${tenant.id}`,
+              'bootstrap admin token (shown once, store it now):',
+              adminToken,
+            ].join('\n'),
         )
       } finally {
         await server.close()
