@@ -14,7 +14,9 @@ import {
 } from './issuer/index.js'
 import { KeyService, loadKek } from './keys/index.js'
 import { openStore, type Store } from './store/index.js'
+import { AdminAuthenticator } from './admin/index.js'
 import {
+  adminTokenVerifier,
   DirectoryService,
   IssuerKeyCache,
   registerDirectoryAdminRoutes,
@@ -140,14 +142,20 @@ export async function createServer(options: ServerOptions): Promise<WifkitServer
   registerHealthRoutes(publicApp, ready)
   registerHealthRoutes(adminApp, ready, metrics)
   registerIssuerPublicRoutes(publicApp, issuers)
-  registerMintRoutes(adminApp, store, issuers, (issuer) => minted.inc({ issuer }))
-  registerIssuerAdminRoutes(adminApp, store, issuers, outbound, clock)
+  const adminAuth = new AdminAuthenticator(
+    store,
+    adminTokenVerifier(store, keys, config.public.url, () => tokens.policy, clock),
+  )
+  adminApp.decorateRequest('adminPrincipal', null)
+  registerMintRoutes(adminApp, adminAuth, issuers, (issuer) => minted.inc({ issuer }))
+  registerIssuerAdminRoutes(adminApp, adminAuth, store, issuers, outbound, clock)
   const directory = new DirectoryService(store, clock, {
     maxCredentialsPerIdentity: config.sts.maxCredentialsPerIdentity,
     allowHttpLoopback: false,
   })
   registerDirectoryAdminRoutes(
     adminApp,
+    adminAuth,
     store,
     directory,
     async () => {

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto'
+import { ADMIN_API_AUDIENCE, ADMIN_READ_ROLE, ADMIN_WRITE_ROLE } from '../admin/index.js'
 import { DEFAULT_TENANT_SETTING } from '../index.js'
 import type { ApplicationRecord, Store } from '../store/index.js'
 import { epochSeconds, type Clock } from '../util/index.js'
@@ -21,7 +22,8 @@ const SETTING = 'dev.directory'
 
 /**
  * Seeds the dev directory once (IF-11): a tenant, the `demo` application federated with the dev
- * issuer for `system:serviceaccount:default:demo`, and the vault resource. A later start with
+ * issuer for `system:serviceaccount:default:demo`, the vault resource, and the admin API as a
+ * resource with its two app roles, so admin access by access token can be tried locally. A later start with
  * another port moves the credential's issuer and the resource URI along, since both contain it.
  */
 export async function seedDevDirectory(
@@ -57,6 +59,14 @@ export async function seedDevDirectory(
   })
   const demo = app('demo', [])
   const vault = app('wifkit vault', [vaultResource])
+  const admin: ApplicationRecord = {
+    ...app('wifkit admin API', [ADMIN_API_AUDIENCE]),
+    appRoles: [ADMIN_WRITE_ROLE, ADMIN_READ_ROLE].map((value) => ({
+      id: randomUUID(),
+      value,
+      displayName: value,
+    })),
+  }
   await store.transaction(async (trx) => {
     await trx.directory.insertTenant({
       id: tenantId,
@@ -66,6 +76,7 @@ export async function seedDevDirectory(
     })
     await trx.directory.insertApplication(demo)
     await trx.directory.insertApplication(vault)
+    await trx.directory.insertApplication(admin)
     await trx.directory.insertCredential({
       id: randomUUID(),
       applicationId: demo.id,

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import type { Dispatcher } from 'undici'
 import { z } from 'zod'
-import { requireAdmin } from '../admin/index.js'
+import { requireAdmin, type AdminAuthenticator } from '../admin/index.js'
 import { GraphError } from '../errors/index.js'
 import type { Store } from '../store/index.js'
 import { epochSeconds, type Clock } from '../util/index.js'
@@ -36,12 +36,13 @@ type Named = { Params: { name: string } }
  */
 export function registerIssuerAdminRoutes(
   app: FastifyInstance,
+  auth: AdminAuthenticator,
   store: Store,
   issuers: IssuerService,
   outbound: Dispatcher | undefined,
   clock: Clock,
 ): void {
-  const guard = { config: { protocol: 'graph' as const }, onRequest: requireAdmin(store, 'graph') }
+  const guard = { config: { protocol: 'graph' as const }, onRequest: requireAdmin(auth, 'graph') }
   const audit = (action: string, target: string) =>
     store.audit.append({
       at: epochSeconds(clock),

@@ -1,7 +1,6 @@
 import type { FastifyInstance } from 'fastify'
-import { requireAdmin } from '../admin/index.js'
+import { requireAdmin, type AdminAuthenticator } from '../admin/index.js'
 import { KubernetesError } from '../errors/index.js'
-import type { Store } from '../store/index.js'
 import type { IssuerService } from './issuer_service.js'
 import { parseTokenRequest } from './token_request.js'
 
@@ -13,13 +12,13 @@ type MintRoute = { Params: { name: string; ns: string; sa: string }; Body: unkno
  */
 export function registerMintRoutes(
   app: FastifyInstance,
-  store: Store,
+  auth: AdminAuthenticator,
   issuers: IssuerService,
   onMint: (issuer: string) => void,
 ): void {
   app.post<MintRoute>(
     '/issuers/:name/api/v1/namespaces/:ns/serviceaccounts/:sa/token',
-    { config: { protocol: 'kubernetes' }, onRequest: requireAdmin(store, 'kubernetes') },
+    { config: { protocol: 'kubernetes' }, onRequest: requireAdmin(auth, 'kubernetes') },
     async (request, reply) => {
       const body = parseTokenRequest(request.body)
       const issuer = await issuers.find(request.params.name)

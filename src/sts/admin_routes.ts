@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { z } from 'zod'
-import { requireAdmin } from '../admin/index.js'
+import { requireAdmin, type AdminAuthenticator } from '../admin/index.js'
 import { GraphError } from '../errors/index.js'
 import type {
   ApplicationRecord,
@@ -148,20 +148,40 @@ const noContent = (reply: FastifyReply) => reply.status(204).send()
  */
 export function registerDirectoryAdminRoutes(
   app: FastifyInstance,
+  auth: AdminAuthenticator,
   store: Store,
   directory: DirectoryService,
   defaultTenant: () => Promise<string>,
   beforeRead?: () => Promise<void>,
 ): void {
-  const guard = { config: { protocol: 'graph' as const }, onRequest: requireAdmin(store, 'graph') }
-  const tenantOf = async (request: FastifyRequest) =>
-    (await directory.tenant(queryParam(request, 'tenant') ?? (await defaultTenant()))).id
+  const guard = { config: { protocol: 'graph' as const }, onRequest: requireAdmin(auth, 'graph') }
+  const tenantGuard = {
+    config: { protocol: 'graph' as const },
+    onRequest: requireAdmin(auth, 'graph', { bootstrapOnly: true }),
+  }
+  // interfaces.md §4: an access token acts on its own tenant (`tid`); the bootstrap token on the
+  // default tenant or on `?tenant=`.
+  const tenantOf = async (request: FastifyRequest) => {
+    const principal = request.adminPrincipal
+    const asked = queryParam(request, 'tenant')
+    if (principal?.kind === 'access-token') {
+      if (asked !== undefined && (await directory.tenant(asked)).id !== principal.tenantId) {
+        throw new GraphError(
+          403,
+          'Authorization_RequestDenied',
+          'an access token acts only on its own tenant',
+        )
+      }
+      return principal.tenantId
+    }
+    return (await directory.tenant(asked ?? (await defaultTenant()))).id
+  }
 
-  app.post('/admin/v1/tenants', guard, async (request, reply) => {
+  app.post('/admin/v1/tenants', tenantGuard, async (request, reply) => {
     const tenant = await directory.createTenant(parse(tenantBody, request.body))
     return reply.status(201).send(tenantView(tenant))
   })
-  app.get('/admin/v1/tenants', guard, async () => ({
+  app.get('/admin/v1/tenants', tenantGuard, async () => ({
     value: (await directory.tenants()).map(tenantView),
   }))
 

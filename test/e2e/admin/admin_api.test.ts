@@ -9,13 +9,9 @@ import pino from 'pino'
 import { issueBootstrapToken } from '../../../src/admin/index.js'
 import { validateConfig } from '../../../src/config/index.js'
 import { ensureLocalTls } from '../../../src/dev/index.js'
-import { createServer, type WifkitServer } from '../../../src/index.js'
-import { registerDirectoryAdminRoutes } from '../../../src/sts/admin_routes.js'
-import { DirectoryService } from '../../../src/sts/directory_service.js'
+import { createServer, DEFAULT_TENANT_SETTING, type WifkitServer } from '../../../src/index.js'
 import { systemClock } from '../../../src/util/index.js'
 import { trustingFetch } from '../../support/https.js'
-
-const DEFAULT_TENANT_SETTING = 'default_tenant_id'
 
 let dir: string
 let caFile: string
@@ -24,8 +20,6 @@ let base: string
 let adminToken: string
 let httpsFetch: typeof fetch
 let closeFetch: () => Promise<void>
-/** Set when this test registered the routes itself; counts `beforeRead` calls. */
-let ownRoutes: { reads: number } | undefined
 
 before(async () => {
   dir = await mkdtemp(join(tmpdir(), 'wifkit-admin-api-'))
@@ -51,28 +45,6 @@ before(async () => {
     logger: pino({ level: 'silent' }),
     extraCa: tls.caPem,
   })
-  // src/index.ts wires these routes once the STS lands; until then the test adds them itself.
-  if (!server.adminApp.hasRoute({ method: 'POST', url: '/v1.0/applications' })) {
-    const directory = new DirectoryService(server.store, systemClock, {
-      maxCredentialsPerIdentity: config.sts.maxCredentialsPerIdentity,
-      allowHttpLoopback: false,
-    })
-    const reads = { reads: 0 }
-    ownRoutes = reads
-    registerDirectoryAdminRoutes(
-      server.adminApp,
-      server.store,
-      directory,
-      async () => {
-        const id = await server.store.settings.get(DEFAULT_TENANT_SETTING)
-        if (id === undefined) throw new Error('no default tenant')
-        return id
-      },
-      async () => {
-        reads.reads++
-      },
-    )
-  }
   adminToken = await issueBootstrapToken(server.store, systemClock, 'admin api e2e')
   const { adminPort } = await server.listen()
   base = `https://localhost:${adminPort}`
@@ -625,7 +597,6 @@ test('IF-38: the sign-in log lists newest first with app, result, since and top 
     'since',
   )
   assertGraphError(await call('GET', '/admin/v1/signins?top=0'), 400, 'Request_BadRequest', 'top')
-  if (ownRoutes) assert.ok(ownRoutes.reads >= 5, 'beforeRead runs before every read')
 })
 
 /** Runs the CLI from source, as `wifkit ARGS…` against this server. */
