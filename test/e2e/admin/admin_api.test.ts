@@ -1,9 +1,7 @@
 import assert from 'node:assert/strict'
-import { spawn } from 'node:child_process'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { pathToFileURL } from 'node:url'
 import { after, before, test } from 'node:test'
 import pino from 'pino'
 import { issueBootstrapToken } from '../../../src/admin/index.js'
@@ -12,6 +10,7 @@ import { ensureLocalTls } from '../../../src/dev/index.js'
 import { createServer, DEFAULT_TENANT_SETTING, type WifkitServer } from '../../../src/index.js'
 import { systemClock } from '../../../src/util/index.js'
 import { trustingFetch } from '../../support/https.js'
+import { runCli } from '../../support/cli.js'
 
 let dir: string
 let caFile: string
@@ -599,39 +598,9 @@ test('IF-38: the sign-in log lists newest first with app, result, since and top 
   assertGraphError(await call('GET', '/admin/v1/signins?top=0'), 400, 'Request_BadRequest', 'top')
 })
 
-/** Runs the CLI from source, as `wifkit ARGS…` against this server. */
-function wifkit(
-  ...args: string[]
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const main = pathToFileURL(join(import.meta.dirname, '../../../src/cli/main.ts')).href
-  const entry = `import(${JSON.stringify(main)}).then((m) => m.main(process.argv))`
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      [
-        '--import',
-        'tsx',
-        '-e',
-        entry,
-        '--',
-        'wifkit',
-        ...args,
-        '--admin-url',
-        base,
-        '--token',
-        adminToken,
-        '--ca-file',
-        caFile,
-      ],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
-    )
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()))
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
-    child.on('error', reject)
-    child.on('close', (code) => resolve({ code, stdout, stderr }))
-  })
+/** Runs the built `wifkit` bin, as a user would, against this server. */
+function wifkit(...args: string[]) {
+  return runCli([...args, '--admin-url', base, '--token', adminToken, '--ca-file', caFile])
 }
 
 test('IF-52, IF-55: the CLI creates an app, federates it, assigns a role and cleans up', async () => {
