@@ -168,3 +168,45 @@ test('STS-68, IF-38: a deleted credential stops matching at once, and the sign-i
   assert.equal(entries[0]?.traceId, refused.body.trace_id)
   assert.ok(!JSON.stringify(log.body).includes('eyJ'), 'STS-140: no assertion or token in the log')
 })
+
+test('IF-53: wifkit explain against the running server: exit 0 on a match, 1 naming the AADSTS code', async () => {
+  const dataDir = join(root, 'dev')
+  const clientId = (devProcess.dev as unknown as { demo: { clientId: string } }).demo.clientId
+  const mint = (sa: string) =>
+    runCli([
+      'token',
+      'mint',
+      '--issuer',
+      'dev',
+      '--namespace',
+      'default',
+      '--service-account',
+      sa,
+      '--data-dir',
+      dataDir,
+    ])
+  const good = await runCli([
+    'explain',
+    '--app',
+    clientId,
+    '--token',
+    (await mint('demo')).stdout.trim(),
+    '--data-dir',
+    dataDir,
+  ])
+  assert.equal(good.code, 0, good.stderr)
+  assert.match(good.stdout, /credential demo-dev: MATCHES/)
+  const bad = await runCli([
+    'explain',
+    '--app',
+    clientId,
+    '--token',
+    (await mint('demox')).stdout.trim(),
+    '--data-dir',
+    dataDir,
+    '--json',
+  ])
+  assert.equal(bad.code, 1)
+  const explanation = JSON.parse(bad.stdout) as { outcome: { aadsts: number } }
+  assert.equal(explanation.outcome.aadsts, 700213)
+})
