@@ -30,7 +30,7 @@ function entraTime(seconds: number): string {
 /** Public descriptions for `EntraError`, keyed like its table (without the `AADSTS<n>: `). */
 export const say = {
   methodNotAllowed: (method: string) =>
-    `The endpoint only accepts POST requests. Received a ${method} request.`,
+    `The endpoint only accepts POST requests. Received method: ${method}.`,
   requestTooLarge: (limitBytes: number) =>
     malformed(`the request body is larger than ${limitBytes} bytes.`),
   missingGrantType: () => missing('grant_type'),

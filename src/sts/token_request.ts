@@ -1,5 +1,5 @@
 import { EntraError, say } from '../errors/index.js'
-import { grants, type Grant, type PresentedCredential } from './grants/index.js'
+import { grants, parameter, type Grant, type PresentedCredential } from './grants/index.js'
 import { resourceFromScope } from './scope.js'
 
 /** The parameters every grant shares; with the grant's own, the known set of row 5. */
@@ -16,17 +16,12 @@ export interface ParsedTokenRequest {
   claims: string | undefined
 }
 
-function present(form: URLSearchParams, name: string): string | undefined {
-  const value = form.get(name)
-  return value === null || value === '' ? undefined : value
-}
-
 /**
  * Rows 3–10 of sts.md §7, in order, as a pure function of the tenant path segment and the form.
  * Unknown parameters (the x-client-* telemetry, `client_info`, …) are ignored (STS-32).
  */
 export function parseTokenRequest(tenant: string, form: URLSearchParams): ParsedTokenRequest {
-  const grantType = present(form, 'grant_type')
+  const grantType = parameter(form, 'grant_type')
   if (grantType === undefined) throw new EntraError('missingGrantType', say.missingGrantType())
   const grant = grants.get(grantType)
   if (!grant) throw new EntraError('unsupportedGrantType', say.unsupportedGrantType(grantType))
@@ -35,9 +30,9 @@ export function parseTokenRequest(tenant: string, form: URLSearchParams): Parsed
       throw new EntraError('repeatedParameter', say.repeatedParameter(name))
     }
   }
-  const clientId = present(form, 'client_id')
+  const clientId = parameter(form, 'client_id')
   if (clientId === undefined) throw new EntraError('missingClientId', say.missingClientId())
-  const scope = present(form, 'scope')
+  const scope = parameter(form, 'scope')
   if (scope === undefined) throw new EntraError('missingScope', say.missingScope())
   const resource = resourceFromScope(scope)
   const credential = grant.credential(form)

@@ -1,5 +1,5 @@
 import { EntraError, say } from '../../errors/index.js'
-import type { Grant } from './grant.js'
+import { parameter, type Grant } from './grant.js'
 
 const JWT_BEARER = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer'
 
@@ -8,9 +8,9 @@ export const clientCredentialsGrant: Grant = {
   grantType: 'client_credentials',
   parameters: ['client_assertion', 'client_assertion_type', 'client_secret'],
   credential(form) {
-    const assertion = form.get('client_assertion') ?? undefined
-    const assertionType = form.get('client_assertion_type') ?? undefined
-    const secret = form.get('client_secret') ?? undefined
+    const assertion = parameter(form, 'client_assertion')
+    const assertionType = parameter(form, 'client_assertion_type')
+    const secret = parameter(form, 'client_secret')
     if (!assertion && !secret) {
       throw new EntraError('missingClientCredential', say.missingClientCredential())
     }

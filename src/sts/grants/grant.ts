@@ -16,3 +16,12 @@ export interface Grant {
   /** Rows 9a–9e: the grant's own parameter checks, throwing `EntraError`. */
   credential(form: URLSearchParams): PresentedCredential
 }
+
+/**
+ * A parameter's value, treating one sent without a value as omitted (RFC 6749 §3.1), as every
+ * row of sts.md §7 reads parameters.
+ */
+export function parameter(form: URLSearchParams, name: string): string | undefined {
+  const value = form.get(name)
+  return value === null || value === '' ? undefined : value
+}

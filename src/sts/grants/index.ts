@@ -7,4 +7,4 @@ export const grants: ReadonlyMap<string, Grant> = new Map(
   [clientCredentialsGrant, tokenExchangeGrant].map((grant) => [grant.grantType, grant]),
 )
 
-export type { Grant, PresentedCredential } from './grant.js'
+export { parameter, type Grant, type PresentedCredential } from './grant.js'

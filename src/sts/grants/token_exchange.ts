@@ -1,5 +1,5 @@
 import { EntraError, say } from '../../errors/index.js'
-import type { Grant } from './grant.js'
+import { parameter, type Grant } from './grant.js'
 
 const ACCESS_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:access_token'
 const SUBJECT_TOKEN_TYPES = new Set([
@@ -17,10 +17,10 @@ export const tokenExchangeGrant: Grant = {
   grantType: 'urn:ietf:params:oauth:grant-type:token-exchange',
   parameters: ['subject_token', 'subject_token_type', 'requested_token_type', ...REFUSED],
   credential(form) {
-    const subjectToken = form.get('subject_token')
+    const subjectToken = parameter(form, 'subject_token')
     if (!subjectToken)
       throw new EntraError('missingSubjectToken', say.missingSubjectToken('subject_token'))
-    const subjectTokenType = form.get('subject_token_type')
+    const subjectTokenType = parameter(form, 'subject_token_type')
     if (!subjectTokenType) {
       throw new EntraError('missingSubjectToken', say.missingSubjectToken('subject_token_type'))
     }
@@ -30,14 +30,14 @@ export const tokenExchangeGrant: Grant = {
         say.unsupportedTokenExchange('subject_token_type', subjectTokenType),
       )
     }
-    const requested = form.get('requested_token_type')
-    if (requested !== null && requested !== ACCESS_TOKEN_TYPE) {
+    const requested = parameter(form, 'requested_token_type')
+    if (requested !== undefined && requested !== ACCESS_TOKEN_TYPE) {
       throw new EntraError(
         'unsupportedTokenExchange',
         say.unsupportedTokenExchange('requested_token_type', requested),
       )
     }
-    const refused = REFUSED.find((name) => form.has(name))
+    const refused = REFUSED.find((name) => parameter(form, name) !== undefined)
     if (refused)
       throw new EntraError('unsupportedTokenExchange', say.unsupportedTokenExchange(refused))
     return { assertion: subjectToken, secret: undefined, issuedTokenType: ACCESS_TOKEN_TYPE }
