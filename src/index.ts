@@ -20,6 +20,7 @@ import {
   DirectoryService,
   IssuerKeyCache,
   registerDirectoryAdminRoutes,
+  registerManagedIdentityRoutes,
   registerStsRoutes,
   SignInLog,
   STS_KEY_OWNER,
@@ -153,22 +154,19 @@ export async function createServer(options: ServerOptions): Promise<WifkitServer
     maxCredentialsPerIdentity: config.sts.maxCredentialsPerIdentity,
     allowHttpLoopback: false,
   })
-  registerDirectoryAdminRoutes(
-    adminApp,
-    adminAuth,
-    store,
-    directory,
-    async () => {
-      const tenant = await store.settings.get(DEFAULT_TENANT_SETTING)
-      if (tenant === undefined) {
-        throw GraphError.badRequest(
-          'no default tenant: pass ?tenant= or create one with POST /admin/v1/tenants',
-        )
-      }
-      return tenant
-    },
-    () => signIns.flush(),
+  const defaultTenant = async () => {
+    const tenant = await store.settings.get(DEFAULT_TENANT_SETTING)
+    if (tenant === undefined) {
+      throw GraphError.badRequest(
+        'no default tenant: pass ?tenant= or create one with POST /admin/v1/tenants',
+      )
+    }
+    return tenant
+  }
+  registerDirectoryAdminRoutes(adminApp, adminAuth, store, directory, defaultTenant, () =>
+    signIns.flush(),
   )
+  registerManagedIdentityRoutes(adminApp, adminAuth, directory, defaultTenant)
   registerStsRoutes(publicApp, {
     store,
     keys,

@@ -51,7 +51,9 @@ export function createApp(options: AppOptions): FastifyInstance {
     bodyLimit: 64 * 1024,
     return503OnClosing: true,
     forceCloseConnections: 'idle',
-    routerOptions: { ignoreDuplicateSlashes: false },
+    // ARM names reach 128 characters and FIC names 120 (IF-34, STS-61): past find-my-way's
+    // default of 100 a path parameter would make its route a 404.
+    routerOptions: { ignoreDuplicateSlashes: false, maxParamLength: 256 },
     // One summary line per request comes from the onResponse hook below instead.
     logController: new LogController({ disableRequestLogging: true }),
   }) as unknown as FastifyInstance

@@ -14,13 +14,14 @@ export type {
   Publication,
   TenantRecord,
   ApplicationRecord,
+  ArmResource,
   AppRole,
   PrincipalKind,
   FederatedCredentialRecord,
   RoleAssignmentRecord,
   SignInRecord,
 } from './records.js'
-export type { DirectoryRepository } from './repositories/directory.js'
+export { armKey, type DirectoryRepository } from './repositories/directory.js'
 export type {
   RoleAssignmentRepository,
   SignInRepository,

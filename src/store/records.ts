@@ -80,6 +80,17 @@ export interface ApplicationRecord {
   identifierUris: string[]
   appRoles: AppRole[]
   createdAt: number
+  /** Set on user-assigned managed identities managed through ARM (IF-34). */
+  arm?: ArmResource
+}
+
+/** How ARM addresses a user-assigned managed identity, and what only ARM shows of it (IF-34). */
+export interface ArmResource {
+  subscriptionId: string
+  resourceGroup: string
+  name: string
+  location: string
+  tags: Record<string, string>
 }
 
 export interface FederatedCredentialRecord {

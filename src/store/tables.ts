@@ -77,6 +77,10 @@ export interface ApplicationTable {
   identifier_uris: string
   app_roles: string
   created_at: number
+  /** IF-34: the folded ARM address of a user-assigned managed identity, else null. */
+  arm_key: string | null
+  /** IF-34: the identity's ArmResource record as JSON, else null. */
+  arm_resource: string | null
 }
 
 export interface IdentifierUriTable {

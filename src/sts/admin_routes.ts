@@ -142,6 +142,31 @@ type FicParams = { Params: { id?: string; address?: string; fic: string } }
 const noContent = (reply: FastifyReply) => reply.status(204).send()
 
 /**
+ * The tenant an admin request acts on (interfaces.md §4): an access token acts on its own tenant
+ * (`tid`); the bootstrap token on the default tenant or on `?tenant=`.
+ */
+export function adminTenantOf(
+  directory: DirectoryService,
+  defaultTenant: () => Promise<string>,
+): (request: FastifyRequest) => Promise<string> {
+  return async (request) => {
+    const principal = request.adminPrincipal
+    const asked = queryParam(request, 'tenant')
+    if (principal?.kind === 'access-token') {
+      if (asked !== undefined && (await directory.tenant(asked)).id !== principal.tenantId) {
+        throw new GraphError(
+          403,
+          'Authorization_RequestDenied',
+          'an access token acts only on its own tenant',
+        )
+      }
+      return principal.tenantId
+    }
+    return (await directory.tenant(asked ?? (await defaultTenant()))).id
+  }
+}
+
+/**
  * The directory on the admin listener in Microsoft Graph v1.0 shapes (IF-30…IF-33, IF-35, IF-38)
  * and app-role assignments. The tenant acted on is `?tenant=` (GUID or domain), else the
  * default tenant. `beforeRead` runs before the sign-in log is read (the batched writer's flush).
@@ -159,23 +184,7 @@ export function registerDirectoryAdminRoutes(
     config: { protocol: 'graph' as const },
     onRequest: requireAdmin(auth, 'graph', { bootstrapOnly: true }),
   }
-  // interfaces.md §4: an access token acts on its own tenant (`tid`); the bootstrap token on the
-  // default tenant or on `?tenant=`.
-  const tenantOf = async (request: FastifyRequest) => {
-    const principal = request.adminPrincipal
-    const asked = queryParam(request, 'tenant')
-    if (principal?.kind === 'access-token') {
-      if (asked !== undefined && (await directory.tenant(asked)).id !== principal.tenantId) {
-        throw new GraphError(
-          403,
-          'Authorization_RequestDenied',
-          'an access token acts only on its own tenant',
-        )
-      }
-      return principal.tenantId
-    }
-    return (await directory.tenant(asked ?? (await defaultTenant()))).id
-  }
+  const tenantOf = adminTenantOf(directory, defaultTenant)
 
   app.post('/admin/v1/tenants', tenantGuard, async (request, reply) => {
     const tenant = await directory.createTenant(parse(tenantBody, request.body))

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { GraphError } from '../errors/index.js'
 import type {
   ApplicationRecord,
+  ArmResource,
   FederatedCredentialRecord,
   PrincipalKind,
   RoleAssignmentRecord,
@@ -19,6 +20,15 @@ import { validateFicPatch, validateNewFic, type FicFields } from './fic_rules.js
 
 /** How a request names an application: its object id or its client id, optionally of one kind. */
 export type ApplicationRef = ({ id: string } | { appId: string }) & { kind?: PrincipalKind }
+
+/** How ARM addresses a user-assigned managed identity (IF-34). */
+export type ArmAddress = Pick<ArmResource, 'subscriptionId' | 'resourceGroup' | 'name'>
+
+/** A user-assigned managed identity as ARM manages it. */
+export type ManagedIdentityRecord = ApplicationRecord & { arm: ArmResource }
+
+const hasArm = (app: ApplicationRecord | undefined): app is ManagedIdentityRecord =>
+  app?.arm !== undefined
 
 /** Deployment settings the directory rules depend on (config `sts`, dev mode). */
 export interface DirectoryOptions {
@@ -135,6 +145,57 @@ export class DirectoryService {
 
   application(tenantId: string, ref: ApplicationRef): Promise<ApplicationRecord> {
     return this.#find(this.#store, tenantId, ref)
+  }
+
+  /** A user-assigned managed identity by its ARM address, case-insensitively (IF-34). */
+  async managedIdentityAt(
+    tenantId: string,
+    address: ArmAddress,
+  ): Promise<ManagedIdentityRecord | undefined> {
+    const found = await this.#store.directory.managedIdentityAt(tenantId, address)
+    return hasArm(found) ? found : undefined
+  }
+
+  /**
+   * ARM's PUT of a user-assigned managed identity (IF-34): creates it with fresh client and
+   * principal ids, or replaces the tags of the one at that address, whose spelling and ids stay.
+   * As in ARM, the location is fixed at creation: another one is a 409.
+   */
+  async putManagedIdentity(
+    tenantId: string,
+    resource: ArmResource,
+  ): Promise<{ identity: ManagedIdentityRecord; created: boolean }> {
+    await this.tenant(tenantId)
+    return this.#write('managedIdentity.create', async (s) => {
+      const current = await s.directory.managedIdentityAt(tenantId, resource)
+      if (hasArm(current)) {
+        if (current.arm.location !== resource.location) {
+          throw conflict(
+            `location: managed identity '${current.arm.name}' already exists in location ` +
+              `'${current.arm.location}'; it cannot move to '${resource.location}'`,
+          )
+        }
+        const identity = { ...current, arm: { ...current.arm, tags: resource.tags } }
+        await s.directory.updateApplication(identity)
+        const result = { identity, created: false }
+        return { result, target: identity.id, action: 'managedIdentity.update' }
+      }
+      const identity: ManagedIdentityRecord = {
+        id: randomUUID(),
+        tenantId,
+        appId: randomUUID(),
+        principalId: randomUUID(),
+        kind: 'managedIdentity',
+        displayName: resource.name,
+        enabled: true,
+        identifierUris: [],
+        appRoles: [],
+        createdAt: this.#now(),
+        arm: resource,
+      }
+      await s.directory.insertApplication(identity)
+      return { result: { identity, created: true }, target: identity.id }
+    })
   }
 
   /** PATCH semantics (IF-31): absent members keep their value. */
@@ -295,13 +356,20 @@ export class DirectoryService {
     return epochSeconds(this.#clock)
   }
 
+  /** `work` may name the action it turned out to be (a PUT that updated rather than created). */
   async #write<T>(
     action: string,
-    work: (store: Store) => Promise<{ result: T; target: string }>,
+    work: (store: Store) => Promise<{ result: T; target: string; action?: string }>,
   ): Promise<T> {
     return this.#store.transaction(async (s) => {
-      const { result, target } = await work(s)
-      await s.audit.append({ at: this.#now(), actor: 'admin', action, target, outcome: 'success' })
+      const { result, target, action: done = action } = await work(s)
+      await s.audit.append({
+        at: this.#now(),
+        actor: 'admin',
+        action: done,
+        target,
+        outcome: 'success',
+      })
       return result
     })
   }

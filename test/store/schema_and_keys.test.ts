@@ -27,7 +27,11 @@ function storage(name: string): string {
 
 test('IF-57: migrations apply once; reopening applies nothing', async () => {
   const first = await openStore(storage('a.db'))
-  assert.deepEqual(first.migrationsApplied, ['0001_issuers_and_keys', '0002_directory'])
+  assert.deepEqual(first.migrationsApplied, [
+    '0001_issuers_and_keys',
+    '0002_directory',
+    '0003_managed_identities',
+  ])
   await first.close()
   const second = await openStore(storage('a.db'))
   assert.deepEqual(second.migrationsApplied, [])

@@ -3,12 +3,17 @@ import type { ApplicationTable, Database, FederatedCredentialTable } from '../ta
 import type {
   ApplicationRecord,
   AppRole,
+  ArmResource,
   FederatedCredentialRecord,
   PrincipalKind,
   TenantRecord,
 } from '../records.js'
 
 const num = (v: number | string): number => Number(v)
+
+/** ARM names are case-insensitive: an identity is found by its folded `{sub}/{rg}/{name}`. */
+export const armKey = (a: Pick<ArmResource, 'subscriptionId' | 'resourceGroup' | 'name'>) =>
+  `${a.subscriptionId}/${a.resourceGroup}/${a.name}`.toLowerCase()
 
 function toApplication(row: Selectable<ApplicationTable>): ApplicationRecord {
   return {
@@ -22,6 +27,7 @@ function toApplication(row: Selectable<ApplicationTable>): ApplicationRecord {
     identifierUris: JSON.parse(row.identifier_uris) as string[],
     appRoles: JSON.parse(row.app_roles) as AppRole[],
     createdAt: num(row.created_at),
+    ...(row.arm_resource === null ? {} : { arm: JSON.parse(row.arm_resource) as ArmResource }),
   }
 }
 
@@ -50,6 +56,11 @@ export interface DirectoryRepository {
   applicationById(tenantId: string, id: string): Promise<ApplicationRecord | undefined>
   /** By client id, case-insensitively. */
   applicationByAppId(tenantId: string, appId: string): Promise<ApplicationRecord | undefined>
+  /** A user-assigned managed identity by its ARM address, case-insensitively (IF-34). */
+  managedIdentityAt(
+    tenantId: string,
+    address: Pick<ArmResource, 'subscriptionId' | 'resourceGroup' | 'name'>,
+  ): Promise<ApplicationRecord | undefined>
   /** The resource a scope names: an identifier URI exactly, or an appId (STS-53). */
   resource(tenantId: string, resourceId: string): Promise<ApplicationRecord | undefined>
   applications(
@@ -84,6 +95,8 @@ export function directoryRepository(db: Kysely<Database>): DirectoryRepository {
     identifier_uris: JSON.stringify(app.identifierUris),
     app_roles: JSON.stringify(app.appRoles),
     created_at: app.createdAt,
+    arm_key: app.arm ? armKey(app.arm) : null,
+    arm_resource: app.arm ? JSON.stringify(app.arm) : null,
   })
   const ficRow = (fic: FederatedCredentialRecord) => ({
     id: fic.id,
@@ -171,6 +184,15 @@ export function directoryRepository(db: Kysely<Database>): DirectoryRepository {
         .selectAll()
         .where('tenant_id', '=', tenantId)
         .where('app_id', '=', appId.toLowerCase())
+        .executeTakeFirst()
+      return row ? toApplication(row) : undefined
+    },
+    async managedIdentityAt(tenantId, address) {
+      const row = await db
+        .selectFrom('applications')
+        .selectAll()
+        .where('tenant_id', '=', tenantId)
+        .where('arm_key', '=', armKey(address))
         .executeTakeFirst()
       return row ? toApplication(row) : undefined
     },
