@@ -23,7 +23,8 @@ import {
   registerManagedIdentityRoutes,
   registerStsRoutes,
   SignInLog,
-  STS_KEY_OWNER,
+  ensureStsKey,
+  maintainStsKeys,
   TokenService,
 } from './sts/index.js'
 import { systemClock, type Clock } from './util/index.js'
@@ -113,9 +114,7 @@ export async function createServer(options: ServerOptions): Promise<WifkitServer
     },
     signIns,
   )
-  if ((await keys.keys(STS_KEY_OWNER)).length === 0) {
-    await keys.addKey(STS_KEY_OWNER, 'RS256', { prePublishSeconds: 0, requiresVerification: false })
-  }
+  await ensureStsKey(keys)
   const minted = metrics.counter('wifkit_tokens_minted_total', 'Tokens minted, by issuer.', [
     'issuer',
   ])
@@ -177,7 +176,13 @@ export async function createServer(options: ServerOptions): Promise<WifkitServer
 
   let timer: NodeJS.Timeout | undefined
   const maintain = async () => {
-    const events = await issuers.maintain()
+    const events = [
+      ...(await issuers.maintain()),
+      ...(await maintainStsKeys(keys, tokens.policy, clock, {
+        rotationIntervalDays: config.keys.rotationIntervalDays,
+        prePublishSeconds: config.keys.prePublishSeconds,
+      })),
+    ]
     for (const event of events) logger.info({ event }, 'key maintenance')
     return events
   }

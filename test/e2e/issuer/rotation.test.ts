@@ -191,3 +191,20 @@ test('ISS-93: scheduled rotation adds a pending key once the newest key is 90 da
   assert.equal(pending.length, 1)
   assert.deepEqual(await server.maintain(), [], 'a second pass changes nothing')
 })
+
+test('STS-23: the STS keys rotate on the same schedule: pending first, signing after the delay', async () => {
+  const { STS_KEY_OWNER } = await import('../../../src/sts/index.js')
+  const policy = server.tokens.policy
+  // The previous test's 90 days already added a pending STS key; let it activate first.
+  advance(PRE_PUBLISH)
+  const before = await server.keys.schedule(STS_KEY_OWNER, policy)
+  assert.equal(before.pending.length, 0)
+  const signing = before.active?.kid
+  advance(91 * 86400)
+  assert.ok((await server.maintain()).includes('sts: scheduled rotation added a pending key'))
+  const after = await server.keys.schedule(STS_KEY_OWNER, policy)
+  assert.equal(after.active?.kid, signing, 'the pending STS key does not sign yet')
+  assert.equal(after.published.length, 2, 'both STS keys are published')
+  advance(PRE_PUBLISH)
+  assert.notEqual((await server.keys.schedule(STS_KEY_OWNER, policy)).active?.kid, signing)
+})
