@@ -75,7 +75,7 @@ test('IF-57: migrate reports an up-to-date schema', async () => {
   assert.deepEqual(JSON.parse(result.stdout), { applied: [] })
 })
 
-test('IF-21, IF-23, IF-24: serve answers on both listeners, logs no token, and stops on SIGTERM', async () => {
+test('IF-21, IF-23, IF-24, STYLE §2.18: serve answers on both listeners, logs no token (also for a refused exchange), and stops on SIGTERM', async () => {
   const adminToken = await readFile(join(dir, 'admin-token'), 'utf8')
   const child = spawn(process.execPath, [WIFKIT_BIN, 'serve', '--config', configFile], {
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -119,8 +119,40 @@ test('IF-21, IF-23, IF-24: serve answers on both listeners, logs no token, and s
     assert.equal(onPublic.status, 404, 'the mint API is not on the public listener')
     assert.equal((await fetch(`https://localhost:${publicPort}/metrics`)).status, 404)
     assert.equal((await fetch(`${admin}/metrics`)).status, 200)
+    // A refused exchange that gets as far as credential matching, to check its log lines too.
+    const headers = { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' }
+    const app = (await (
+      await fetch(`${admin}/v1.0/applications`, {
+        method: 'POST',
+        headers,
+        body: '{"displayName":"web"}',
+      })
+    ).json()) as { id: string; appId: string }
+    await fetch(`${admin}/v1.0/applications/${app.id}/federatedIdentityCredentials`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ name: 'web', issuer, subject: 'system:serviceaccount:pay:web' }),
+    })
+    const tenantId = (
+      (await (await fetch(`${admin}/admin/v1/tenants`, { headers })).json()) as {
+        value: Array<{ id: string }>
+      }
+    ).value[0]?.id
+    const refused = await fetch(`https://localhost:${publicPort}/${tenantId}/oauth2/v2.0/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        client_id: app.appId,
+        scope: 'api://x/.default',
+        grant_type: 'client_credentials',
+        client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
+        client_assertion: token,
+      }),
+    })
+    assert.equal(refused.status, 401)
     child.kill('SIGTERM')
     assert.equal(await exited, 0)
+    assert.match(logs, /AADSTS700213/, 'the refusal is logged')
     assert.match(logs, /"msg":"token minted"/)
     assert.ok(!logs.includes(token), 'IF-24: the token never reaches the log')
     assert.ok(!logs.includes(token.split('.')[2] as string), 'not even its signature')
