@@ -129,75 +129,59 @@ test('IF-4: a command with no server to find says how to point it at one', async
   assert.match(result.stderr, /--admin-url URL --token T.*WIFKIT_ADMIN_URL/)
 })
 
-test('IF-41, IF-42: mint --out --watch writes a 0600 token file atomically and stops cleanly', async () => {
-  const out = join(root, 'token')
-  const child = spawn(
-    process.execPath,
-    [
-      WIFKIT_BIN,
-      'token',
-      'mint',
-      '--issuer',
-      'dev',
-      '--namespace',
-      'default',
-      '--service-account',
-      'demo',
-      '--out',
-      out,
-      '--watch',
-      '--data-dir',
-      join(root, 'dev'),
-    ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  )
+/**
+ * Starts `wifkit token mint --watch` for the demo account and waits until stderr says `until`;
+ * resolves with a function that stops it with SIGTERM and yields the exit code.
+ */
+async function watchUntil(
+  out: string,
+  until: string,
+  server: string[],
+): Promise<() => Promise<number | null>> {
+  const args = [
+    'token',
+    'mint',
+    '--issuer',
+    'dev',
+    '--namespace',
+    'default',
+    '--service-account',
+    'demo',
+  ]
+  const child = spawn(process.execPath, [WIFKIT_BIN, ...args, '--out', out, '--watch', ...server], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
   let stderr = ''
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
   const exited = new Promise<number | null>((resolve) => child.on('exit', resolve))
-  for (let i = 0; !stderr.includes('wrote'); i++) {
+  for (let i = 0; !stderr.includes(until); i++) {
     assert.ok(i < 300, stderr)
     await delay(50)
   }
+  return async () => {
+    child.kill('SIGTERM')
+    return exited
+  }
+}
+
+test('IF-41, IF-42: mint --out --watch writes a 0600 token file atomically and stops cleanly', async () => {
+  const out = join(root, 'token')
+  const stop = await watchUntil(out, 'wrote', ['--data-dir', join(root, 'dev')])
   const token = await readFile(out, 'utf8')
   assert.equal(jose.decodeJwt(token).sub, 'system:serviceaccount:default:demo')
   assert.equal((await stat(out)).mode & 0o777, 0o600)
-  child.kill('SIGTERM')
-  assert.equal(await exited, 0)
+  assert.equal(await stop(), 0)
   assert.equal(await readFile(out, 'utf8'), token)
 })
 
 test('IF-42: --watch against an unreachable server retries and never writes a partial or empty file', async () => {
   const out = join(root, 'never')
-  const child = spawn(
-    process.execPath,
-    [
-      WIFKIT_BIN,
-      'token',
-      'mint',
-      '--issuer',
-      'dev',
-      '--namespace',
-      'default',
-      '--service-account',
-      'demo',
-      '--out',
-      out,
-      '--watch',
-      '--admin-url',
-      'https://127.0.0.1:9',
-      '--token',
-      'x',
-    ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  )
-  let stderr = ''
-  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
-  const exited = new Promise<number | null>((resolve) => child.on('exit', resolve))
-  for (let i = 0; !stderr.includes('retrying in 1 s'); i++) {
-    assert.ok(i < 300, stderr)
-    await delay(50)
-  }
-  child.kill('SIGTERM')
-  assert.equal(await exited, 0)
+  const stop = await watchUntil(out, 'retrying in 1 s', [
+    '--admin-url',
+    'https://127.0.0.1:9',
+    '--token',
+    'x',
+  ])
+  assert.equal(await stop(), 0)
   await assert.rejects(stat(out), { code: 'ENOENT' })
 })
