@@ -85,8 +85,12 @@ function oauthError(status: number, error: FastifyError): WireError {
 export function installErrorHandling(app: FastifyInstance, now: () => Date): void {
   const send = (request: FastifyRequest, reply: FastifyReply, error: WireError) => {
     if (error.status >= 500)
-      request.log.error({ err: error.cause ?? error, detail: error.detail }, error.message)
-    else if (error.detail !== undefined) request.log.warn({ detail: error.detail }, error.message)
+      request.log.error(
+        { reqId: request.id, err: error.cause ?? error, detail: error.detail },
+        error.message,
+      )
+    else if (error.detail !== undefined)
+      request.log.warn({ reqId: request.id, detail: error.detail }, error.message)
     return reply
       .status(error.status)
       .headers({ 'cache-control': 'no-store', ...error.headers() })
@@ -96,7 +100,7 @@ export function installErrorHandling(app: FastifyInstance, now: () => Date): voi
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (error instanceof WireError) return send(request, reply, error)
     const wire = asWireError(error, request.routeOptions.config.protocol ?? 'plain')
-    if (wire.status >= 500) request.log.error({ err: error }, 'unhandled error')
+    if (wire.status >= 500) request.log.error({ reqId: request.id, err: error }, 'unhandled error')
     return send(request, reply, wire)
   })
   app.setNotFoundHandler((request, reply) =>

@@ -35,6 +35,7 @@ export function registerMintRoutes(
       onMint(issuer.name)
       request.log.info(
         {
+          reqId: request.id,
           issuer: issuer.name,
           namespace: ns,
           serviceAccount: sa,

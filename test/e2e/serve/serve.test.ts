@@ -153,7 +153,11 @@ test('IF-21, IF-23, IF-24, STYLE §2.18: serve answers on both listeners, logs n
     child.kill('SIGTERM')
     assert.equal(await exited, 0)
     assert.match(logs, /AADSTS700213/, 'the refusal is logged')
-    assert.match(logs, /"msg":"token minted"/)
+    assert.match(
+      logs,
+      /"reqId":"[^"]+"[^\n]*"msg":"token minted"/,
+      'log lines carry the request id',
+    )
     assert.ok(!logs.includes(token), 'IF-24: the token never reaches the log')
     assert.ok(!logs.includes(token.split('.')[2] as string), 'not even its signature')
     assert.ok(!logs.includes(adminToken), 'IF-24: the admin token never reaches the log')
