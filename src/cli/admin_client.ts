@@ -117,3 +117,16 @@ function errorMessage(body: unknown): string {
   }
   return String(body)
 }
+
+/** Runs `work` with a client of the server the flags point at, and closes it afterwards. */
+export async function withAdminClient<T>(
+  flags: ServerOptions,
+  work: (client: AdminClient) => Promise<T>,
+): Promise<T> {
+  const client = await AdminClient.resolve(flags)
+  try {
+    return await work(client)
+  } finally {
+    await client.close()
+  }
+}

@@ -3,7 +3,7 @@ import type { Command } from 'commander'
 import { UsageError } from '../../errors/index.js'
 import type { IssuerDescription } from '../../issuer/index.js'
 import { writeFileAtomic } from '../../util/index.js'
-import { AdminClient, withServerOptions, type ServerOptions } from '../admin_client.js'
+import { withAdminClient, withServerOptions, type ServerOptions } from '../admin_client.js'
 import { notice, printResult } from '../output.js'
 
 type Flags = ServerOptions & { json?: boolean }
@@ -31,15 +31,6 @@ function describe(d: IssuerDescription): string {
   ].join('\n')
 }
 
-async function withClient<T>(flags: Flags, work: (client: AdminClient) => Promise<T>): Promise<T> {
-  const client = await AdminClient.resolve(flags)
-  try {
-    return await work(client)
-  } finally {
-    await client.close()
-  }
-}
-
 /** `wifkit issuer create/list/show/rotate/publish` (IF-50), clients of the admin API. */
 export function registerIssuerCommands(program: Command): void {
   const issuer = program
@@ -63,7 +54,7 @@ export function registerIssuerCommands(program: Command): void {
         flags: Flags & { url?: string; jwksUri?: string; static?: boolean; algorithm?: string },
         cmd: Command,
       ) =>
-        withClient(cmd.opts(), async (client) => {
+        withAdminClient(cmd.opts(), async (client) => {
           const { body } = await client.request<IssuerDescription & { warnings: string[] }>(
             'POST',
             '/admin/v1/issuers',
@@ -84,7 +75,7 @@ export function registerIssuerCommands(program: Command): void {
     .description('List issuers.')
     .option('--json', 'print JSON')
     .action(async (flags: Flags, cmd: Command) =>
-      withClient(cmd.opts(), async (client) => {
+      withAdminClient(cmd.opts(), async (client) => {
         const { body } = await client.request<{ value: IssuerDescription[] }>(
           'GET',
           '/admin/v1/issuers',
@@ -99,7 +90,7 @@ export function registerIssuerCommands(program: Command): void {
     .description('Show an issuer: its exact URL, documents and keys with their states.')
     .option('--json', 'print JSON')
     .action(async (name: string, flags: Flags, cmd: Command) =>
-      withClient(cmd.opts(), async (client) => {
+      withAdminClient(cmd.opts(), async (client) => {
         const { body } = await client.request<IssuerDescription>('GET', path(name))
         printResult(flags.json ?? false, body, () => describe(body))
       }),
@@ -113,7 +104,7 @@ export function registerIssuerCommands(program: Command): void {
     )
     .option('--json', 'print JSON')
     .action(async (name: string, flags: Flags & { emergency?: boolean }, cmd: Command) =>
-      withClient(cmd.opts(), async (client) => {
+      withAdminClient(cmd.opts(), async (client) => {
         if (flags.emergency) {
           notice(
             'warning: tokens signed by the removed key now fail until their holders get new ones',
@@ -142,7 +133,7 @@ export function registerIssuerCommands(program: Command): void {
         flags: Flags & { out?: string; verify?: string | boolean },
         cmd: Command,
       ) =>
-        withClient(cmd.opts(), async (client) => {
+        withAdminClient(cmd.opts(), async (client) => {
           if (flags.out === undefined && flags.verify === undefined) {
             throw new UsageError('issuer publish needs --out DIR or --verify [URL]')
           }
