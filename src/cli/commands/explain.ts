@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises'
 import type { Command } from 'commander'
 import { EntraError, UsageError } from '../../errors/index.js'
 import { explainExchange, type Explanation, type Fic } from '../../sts/index.js'
-import { AdminClient, withServerOptions, type ServerOptions } from '../admin_client.js'
+import { withAdminClient, withServerOptions, type ServerOptions } from '../admin_client.js'
 import { printResult } from '../output.js'
 
 interface ExplainFlags extends ServerOptions {
@@ -38,14 +38,12 @@ async function credentials(flags: ExplainFlags): Promise<Fic[]> {
       WireFic[] | { value: WireFic[] }
     fics = Array.isArray(parsed) ? parsed : parsed.value
   } else {
-    const client = await AdminClient.resolve({ ...flags, token: undefined })
-    try {
-      const tenant = flags.tenant ? `?tenant=${encodeURIComponent(flags.tenant)}` : ''
-      const path = `/v1.0/applications(appId='${encodeURIComponent(flags.app)}')/federatedIdentityCredentials${tenant}`
-      fics = (await client.request<{ value: WireFic[] }>('GET', path)).body.value
-    } finally {
-      await client.close()
-    }
+    const tenant = flags.tenant ? `?tenant=${encodeURIComponent(flags.tenant)}` : ''
+    const path = `/v1.0/applications(appId='${encodeURIComponent(flags.app)}')/federatedIdentityCredentials${tenant}`
+    fics = await withAdminClient(
+      { ...flags, token: undefined },
+      async (client) => (await client.request<{ value: WireFic[] }>('GET', path)).body.value,
+    )
   }
   return fics.map((f, i) => ({
     id: f.id ?? String(i),

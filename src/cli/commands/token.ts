@@ -1,7 +1,12 @@
 import type { Command } from 'commander'
 import { UsageError } from '../../errors/index.js'
 import { writeFileAtomic } from '../../util/index.js'
-import { AdminClient, withServerOptions, type ServerOptions } from '../admin_client.js'
+import {
+  withAdminClient,
+  withServerOptions,
+  type AdminClient,
+  type ServerOptions,
+} from '../admin_client.js'
 import { notice } from '../output.js'
 
 interface MintFlags extends ServerOptions {
@@ -122,14 +127,11 @@ export function registerTokenCommands(program: Command): void {
     .action(async (_flags: MintFlags, cmd: Command) => {
       const flags = cmd.opts<MintFlags>()
       if (flags.watch && !flags.out) throw new UsageError('--watch needs --out FILE')
-      const client = await AdminClient.resolve(flags)
-      try {
-        if (flags.watch && flags.out) return await watch(client, flags, flags.out)
+      await withAdminClient(flags, async (client) => {
+        if (flags.watch && flags.out) return watch(client, flags, flags.out)
         const answer = await mintOnce(client, flags)
         if (flags.out) await writeFileAtomic(flags.out, answer.status.token, 0o600)
         else process.stdout.write(`${answer.status.token}\n`)
-      } finally {
-        await client.close()
-      }
+      })
     })
 }
