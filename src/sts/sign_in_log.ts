@@ -24,10 +24,13 @@ export class SignInLog {
   record(entry: SignInRecord): void {
     this.#pending.push(entry)
     if (this.#pending.length >= FLUSH_AT_ENTRIES) void this.flush()
-    else if (!this.#timer) {
-      this.#timer = setTimeout(() => void this.flush(), FLUSH_EVERY_MS)
-      this.#timer.unref()
-    }
+    else this.#schedule()
+  }
+
+  #schedule(): void {
+    if (this.#timer) return
+    this.#timer = setTimeout(() => void this.flush(), FLUSH_EVERY_MS)
+    this.#timer.unref()
   }
 
   /** Writes every pending entry; concurrent calls queue behind each other. */
@@ -46,6 +49,7 @@ export class SignInLog {
           'sign-in log write failed; retrying',
         )
         this.#pending.unshift(...batch)
+        this.#schedule()
       }
     })
     return this.#flushing
