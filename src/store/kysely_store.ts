@@ -5,10 +5,7 @@ import type { IssuerRecord, Publication, SigningKeyRecord } from './records.js'
 import type { Store } from './store.js'
 import { directoryRepository } from './repositories/directory.js'
 import { roleAssignmentRepository, signInRepository } from './repositories/roles_and_sign_ins.js'
-
-// PostgreSQL returns bigint columns as strings; Number() is exact for epoch seconds.
-const num = (v: number | string): number => Number(v)
-const numOrNull = (v: number | string | null): number | null => (v === null ? null : Number(v))
+import { num, numOrNull } from './columns.js'
 
 function toIssuer(row: Selectable<IssuerTable>): IssuerRecord {
   return {

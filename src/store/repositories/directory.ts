@@ -8,8 +8,7 @@ import type {
   PrincipalKind,
   TenantRecord,
 } from '../records.js'
-
-const num = (v: number | string): number => Number(v)
+import { num } from '../columns.js'
 
 /** ARM names are case-insensitive: an identity is found by its folded `{sub}/{rg}/{name}`. */
 export const armKey = (a: Pick<ArmResource, 'subscriptionId' | 'resourceGroup' | 'name'>) =>

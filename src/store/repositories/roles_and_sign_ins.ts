@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely'
 import type { Database } from '../tables.js'
 import type { RoleAssignmentRecord, SignInRecord } from '../records.js'
+import { num, numOrNull } from '../columns.js'
 
 /** App-role assignments: (client principal, resource app, role value); they feed `roles`. */
 export interface RoleAssignmentRepository {
@@ -23,8 +24,6 @@ export interface SignInRepository {
   appendMany(records: readonly SignInRecord[]): Promise<void>
   list(query: SignInQuery): Promise<SignInRecord[]>
 }
-
-const num = (v: number | string): number => Number(v)
 
 export function roleAssignmentRepository(db: Kysely<Database>): RoleAssignmentRepository {
   return {
@@ -107,7 +106,7 @@ export function signInRepository(db: Kysely<Database>): SignInRepository {
         clientId: r.client_id,
         grantType: r.grant_type,
         outcome: r.outcome as 'success' | 'failure',
-        aadsts: r.aadsts === null ? null : num(r.aadsts),
+        aadsts: numOrNull(r.aadsts),
         traceId: r.trace_id,
         correlationId: r.correlation_id,
         details: JSON.parse(r.details) as Record<string, unknown>,
