@@ -102,6 +102,7 @@ export default tseslint.config(
       'src/sts/federation/match.ts',
       'src/sts/federation/assertion.ts',
       'src/sts/federation/time_window.ts',
+      'src/kubelet/projected_tokens.ts',
     ],
     rules: {
       'no-restricted-imports': [

@@ -5,6 +5,7 @@ import { registerExplainCommand } from './commands/explain.js'
 import { registerDirectoryCommands } from './commands/directory.js'
 import { registerIssuerCommands } from './commands/issuer.js'
 import { registerJwksCommand } from './commands/jwks.js'
+import { registerKubeletCommand } from './commands/kubelet.js'
 import { registerServeCommands } from './commands/serve.js'
 import { registerTokenCommands } from './commands/token.js'
 
@@ -19,6 +20,7 @@ export function buildProgram(): Command {
   registerServeCommands(program)
   registerIssuerCommands(program)
   registerTokenCommands(program)
+  registerKubeletCommand(program)
   registerJwksCommand(program)
   registerExplainCommand(program)
   registerDirectoryCommands(program)

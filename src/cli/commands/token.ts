@@ -1,5 +1,6 @@
 import type { Command } from 'commander'
 import { UsageError } from '../../errors/index.js'
+import { keepFresh } from '../../kubelet/index.js'
 import { writeFileAtomic } from '../../util/index.js'
 import {
   withAdminClient,
@@ -7,7 +8,7 @@ import {
   type AdminClient,
   type ServerOptions,
 } from '../admin_client.js'
-import { notice } from '../output.js'
+import { notice, untilSignal } from '../output.js'
 
 interface MintFlags extends ServerOptions {
   issuer: string
@@ -22,28 +23,52 @@ interface MintFlags extends ServerOptions {
   watch?: boolean
 }
 
-interface TokenRequestAnswer {
+/** The parts of a TokenRequest answer the CLI reads (IF-40). */
+export interface TokenRequestAnswer {
   spec: { expirationSeconds: number }
   status: { token: string; expirationTimestamp: string }
 }
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value]
-/** IF-42: rewrite when 80 % of the lifetime has passed, as the kubelet does. */
-const REFRESH_AT_FRACTION = 0.8
-const MAX_BACKOFF_MS = 60_000
 
-async function mintOnce(client: AdminClient, flags: MintFlags): Promise<TokenRequestAnswer> {
+/** Where a token request goes and what it asks for (IF-40). */
+export interface TokenRequestTarget {
+  issuer: string
+  namespace: string
+  serviceAccount: string
+  spec: Record<string, unknown>
+}
+
+/**
+ * POSTs a TokenRequest to the mint API (IF-40) and says the issuer's warning, e.g. a shortened
+ * expiration (ISS-42). Shared with `wifkit kubelet`.
+ */
+export async function requestToken(
+  client: AdminClient,
+  target: TokenRequestTarget,
+): Promise<TokenRequestAnswer> {
   const path = [
     'issuers',
-    flags.issuer,
+    target.issuer,
     'api/v1/namespaces',
-    flags.namespace,
+    target.namespace,
     'serviceaccounts',
-    flags.serviceAccount,
+    target.serviceAccount,
     'token',
   ]
     .map((p) => (p.includes('/') ? p : encodeURIComponent(p)))
     .join('/')
+  const { body, headers } = await client.request<TokenRequestAnswer>('POST', `/${path}`, {
+    apiVersion: 'authentication.k8s.io/v1',
+    kind: 'TokenRequest',
+    spec: target.spec,
+  })
+  const warning = headers.get('warning')
+  if (warning) notice(`warning: ${warning.replace(/^299 - "(.*)"$/, '$1')}`)
+  return body
+}
+
+async function mintOnce(client: AdminClient, flags: MintFlags): Promise<TokenRequestAnswer> {
   const spec: Record<string, unknown> = {}
   if (flags.audience.length > 0) spec.audiences = flags.audience
   if (flags.expiration !== undefined) {
@@ -61,50 +86,31 @@ async function mintOnce(client: AdminClient, flags: MintFlags): Promise<TokenReq
       ...(flags.boundUid && { uid: flags.boundUid }),
     }
   }
-  const { body, headers } = await client.request<TokenRequestAnswer>('POST', `/${path}`, {
-    apiVersion: 'authentication.k8s.io/v1',
-    kind: 'TokenRequest',
-    spec,
-  })
-  const warning = headers.get('warning')
-  if (warning) notice(`warning: ${warning.replace(/^299 - "(.*)"$/, '$1')}`)
-  return body
+  const { issuer, namespace, serviceAccount } = flags
+  return requestToken(client, { issuer, namespace, serviceAccount, spec })
 }
 
-const sleep = (ms: number, signal: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    const timer = setTimeout(resolve, ms)
-    signal.addEventListener('abort', () => {
-      clearTimeout(timer)
-      resolve()
-    })
-  })
-
 /**
- * IF-42: keeps FILE fresh until SIGINT/SIGTERM. A failed mint leaves the current file alone and
- * retries with exponential backoff; every write is atomic, so readers never see a partial token.
+ * IF-42: keeps FILE fresh until SIGINT/SIGTERM with the loop `wifkit kubelet` uses (WL-52). A
+ * failed mint leaves the current file alone; every write is atomic (WL-51).
  */
 async function watch(client: AdminClient, flags: MintFlags, out: string): Promise<void> {
   const stop = new AbortController()
-  const onSignal = () => stop.abort()
-  process.once('SIGINT', onSignal)
-  process.once('SIGTERM', onSignal)
-  let backoffMs = 1000
-  while (!stop.signal.aborted) {
-    try {
+  void untilSignal().then(() => stop.abort())
+  await keepFresh({
+    signal: stop.signal,
+    refresh: async () => {
       const answer = await mintOnce(client, flags)
       await writeFileAtomic(out, answer.status.token, 0o600)
       notice(`wrote ${out}; expires ${answer.status.expirationTimestamp}`)
-      backoffMs = 1000
-      await sleep(answer.spec.expirationSeconds * 1000 * REFRESH_AT_FRACTION, stop.signal)
-    } catch (error) {
-      notice(`mint failed (${(error as Error).message}); retrying in ${backoffMs / 1000} s`)
-      await sleep(backoffMs, stop.signal)
-      backoffMs = Math.min(backoffMs * 2, MAX_BACKOFF_MS)
-    }
-  }
-  process.off('SIGINT', onSignal)
-  process.off('SIGTERM', onSignal)
+      return {
+        expiresAtMs: Date.parse(answer.status.expirationTimestamp),
+        lifetimeSeconds: answer.spec.expirationSeconds,
+      }
+    },
+    onFailure: (error, retryInMs) =>
+      notice(`mint failed (${error.message}); retrying in ${retryInMs / 1000} s`),
+  })
 }
 
 /** `wifkit token mint` (IF-41, IF-42): a service-account token from the mint API. */
