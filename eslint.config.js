@@ -103,6 +103,10 @@ export default tseslint.config(
       'src/sts/federation/assertion.ts',
       'src/sts/federation/time_window.ts',
       'src/kubelet/projected_tokens.ts',
+      'src/webhook/admission.ts',
+      'src/webhook/webhook_config.ts',
+      'src/webhook/manifests.ts',
+      'src/webhook/manifest_deployment.ts',
     ],
     rules: {
       'no-restricted-imports': [

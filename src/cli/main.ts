@@ -8,6 +8,7 @@ import { registerJwksCommand } from './commands/jwks.js'
 import { registerKubeletCommand } from './commands/kubelet.js'
 import { registerServeCommands } from './commands/serve.js'
 import { registerTokenCommands } from './commands/token.js'
+import { registerWebhookCommands } from './commands/webhook.js'
 
 /** The whole command tree; also read by the docs drift test. */
 export function buildProgram(): Command {
@@ -24,6 +25,7 @@ export function buildProgram(): Command {
   registerJwksCommand(program)
   registerExplainCommand(program)
   registerDirectoryCommands(program)
+  registerWebhookCommands(program)
   return program
 }
 
