@@ -62,8 +62,10 @@ export async function keepFresh(options: RefreshLoopOptions): Promise<void> {
     let waitMs: number
     try {
       const freshness = await refresh()
-      backoffMs = FIRST_BACKOFF_MS
       waitMs = refreshDelayMs(freshness, clock.nowMs())
+      // A bad expiry from the server must not turn into a tight loop of mints.
+      if (Number.isNaN(waitMs)) throw new Error('the mint API answered no usable expiry')
+      backoffMs = FIRST_BACKOFF_MS
     } catch (error) {
       onFailure(error instanceof Error ? error : new Error(String(error)), backoffMs)
       waitMs = backoffMs

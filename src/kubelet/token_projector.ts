@@ -46,16 +46,13 @@ export async function projectToken(
   const minted = await mint({ namespace, serviceAccount, audience, expirationSeconds })
   if (!COMPACT_JWS.test(minted.token))
     throw new Error('the mint API answered without a compact JWS')
-  const expiresAtMs = Date.parse(minted.expirationTimestamp)
-  if (Number.isNaN(expiresAtMs))
-    throw new Error(`the mint API answered a bad expirationTimestamp ${minted.expirationTimestamp}`)
   const files = projection.files.map((f) => join(root, f))
   for (const file of files) await writeFileAtomic(file, minted.token, projection.mode)
   return {
     volume: projection.volume,
     files,
     expirationTimestamp: minted.expirationTimestamp,
-    expiresAtMs,
+    expiresAtMs: Date.parse(minted.expirationTimestamp),
     lifetimeSeconds: minted.expirationSeconds,
   }
 }

@@ -64,3 +64,9 @@ test('IF-42: failures back off 1 s doubling to 60 s, and a success resets the ba
   assert.deepEqual(failures, [...backoff, 1000])
   assert.deepEqual(waits, [...backoff, 2880_000, 1000])
 })
+
+test('IF-42: an answer without a usable expiry is a failure, not a tight loop', async () => {
+  const { waits, failures } = await runScript([fresh(NaN)])
+  assert.deepEqual(failures, [1000])
+  assert.deepEqual(waits, [1000])
+})
