@@ -107,6 +107,12 @@ export default tseslint.config(
       'src/webhook/webhook_config.ts',
       'src/webhook/manifests.ts',
       'src/webhook/manifest_deployment.ts',
+      'src/sdk/options.ts',
+      'src/sdk/claims.ts',
+      'src/sdk/retry_delay.ts',
+      'src/sdk/token_response.ts',
+      'src/sdk/token_cache.ts',
+      'src/sdk/discovery_document.ts',
     ],
     rules: {
       'no-restricted-imports': [
