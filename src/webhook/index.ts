@@ -30,6 +30,7 @@ export {
   webhookManifests,
   renderManifests,
   serviceDnsNames,
+  DEFAULT_WEBHOOK_IMAGE,
   DEFAULT_WEBHOOK_NAMESPACE,
   WEBHOOK_NAME,
   type KubeObject,

@@ -7,6 +7,8 @@ import type { MutationConfig } from './types.js'
 export const WEBHOOK_NAME = 'wifkit-webhook'
 /** Where the webhook runs unless `--namespace` says otherwise. */
 export const DEFAULT_WEBHOOK_NAMESPACE = 'wifkit-system'
+/** The image the Deployment runs unless `--image` says otherwise; its entrypoint is `wifkit`. */
+export const DEFAULT_WEBHOOK_IMAGE = 'ghcr.io/wifkit/wifkit:0.1.0'
 const TLS_SECRET = `${WEBHOOK_NAME}-tls`
 
 /** How the API server learns to trust the webhook: cert-manager, or a CA generated beforehand. */
@@ -64,7 +66,7 @@ export function webhookManifests(options: ManifestOptions): KubeObject[] {
 
 /** YAML documents separated by `---`, as `kubectl apply -f` reads them. */
 export function renderManifests(objects: readonly KubeObject[]): string {
-  return objects.map((o) => stringify(o, { lineWidth: 0 })).join('---\n')
+  return objects.map((o) => stringify(o, { lineWidth: 0, singleQuote: true })).join('---\n')
 }
 
 function labels(): Record<string, string> {

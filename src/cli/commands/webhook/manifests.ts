@@ -5,6 +5,7 @@ import { UsageError } from '../../../errors/index.js'
 import { writeFileAtomic } from '../../../util/index.js'
 import {
   createServingCertificates,
+  DEFAULT_WEBHOOK_IMAGE,
   DEFAULT_WEBHOOK_NAMESPACE,
   renderManifests,
   serviceDnsNames,
@@ -14,8 +15,8 @@ import {
 import { notice } from '../../output.js'
 import { mutationConfigFrom, withSettingsFlags, type SettingsFlags } from './settings.js'
 
-/** The image the Deployment runs unless `--image` says otherwise; its entrypoint is `wifkit`. */
-const DEFAULT_IMAGE = 'ghcr.io/wifkit/wifkit:0.1.0'
+/** A namespace name (Kubernetes DNS-1123 label). */
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/
 
 interface ManifestFlags extends SettingsFlags {
   namespace: string
@@ -41,7 +42,7 @@ export function registerManifestsCommand(webhook: Command): void {
       'namespace the webhook runs in (excluded from mutation)',
       DEFAULT_WEBHOOK_NAMESPACE,
     )
-    .option('--image <ref>', 'container image whose entrypoint is wifkit', DEFAULT_IMAGE)
+    .option('--image <ref>', 'container image whose entrypoint is wifkit', DEFAULT_WEBHOOK_IMAGE)
     .option('--replicas <n>', 'webhook replicas', '2')
     .option('--cert-manager', 'TLS from cert-manager: Issuer, Certificate and CA injection')
     .option('--generate-ca <dir>', 'TLS from a CA created in DIR (reused when DIR holds one)')
@@ -53,6 +54,9 @@ export function registerManifestsCommand(webhook: Command): void {
     .option('--out <file>', 'write the YAML to FILE instead of stdout')
     .action(async (flags: ManifestFlags) => {
       const config = await mutationConfigFrom(flags)
+      if (!DNS_LABEL.test(flags.namespace)) {
+        throw new UsageError(`--namespace must be a DNS-1123 label (got ${flags.namespace})`)
+      }
       const replicas = Number(flags.replicas)
       if (!Number.isInteger(replicas) || replicas < 1) {
         throw new UsageError(`--replicas must be a positive integer (got ${flags.replicas})`)
