@@ -52,7 +52,13 @@ interface Named<T> {
 type Entry = Record<string, string | undefined>
 
 async function fromKubeconfig(file: string): Promise<KubeAccess> {
-  const doc = parse(await readText(file)) as Record<string, unknown> | null
+  const text = await readText(file)
+  let doc: Record<string, unknown> | null
+  try {
+    doc = parse(text) as Record<string, unknown> | null
+  } catch {
+    throw new UsageError(`${file} is not a YAML kubeconfig`)
+  }
   const pick = (list: string, item: string, name: unknown): Entry => {
     const entries = (doc?.[list] ?? []) as Named<Entry>[]
     const found = entries.find((e) => e.name === name)?.[item]
