@@ -37,20 +37,11 @@ export class SdkFixture {
   readonly #agent: Agent
   #resources = 0
 
-  private constructor(
-    h: StsHarness,
-    tenant: TenantRecord,
-    client: ApplicationRecord,
-    issuer: ExternalIssuer,
-    dir: string,
-  ) {
-    this.h = h
-    this.tenant = tenant
-    this.client = client
-    this.issuer = issuer
+  private constructor(parts: Pick<SdkFixture, 'h' | 'tenant' | 'client' | 'issuer'>, dir: string) {
+    ;({ h: this.h, tenant: this.tenant, client: this.client, issuer: this.issuer } = parts)
     this.#dir = dir
     this.tokenFile = join(dir, 'token')
-    this.#agent = new Agent({ connect: { ca: h.tls.caPem } })
+    this.#agent = new Agent({ connect: { ca: this.h.tls.caPem } })
   }
 
   static async start(options: HarnessOptions = {}): Promise<SdkFixture> {
@@ -60,7 +51,7 @@ export class SdkFixture {
     const client = await h.addApp(tenant.id)
     await h.addFic(client, { issuer: issuer.url, subject: SUBJECT })
     const dir = await mkdtemp(join(tmpdir(), 'wifkit-sdk-'))
-    return new SdkFixture(h, tenant, client, issuer, dir)
+    return new SdkFixture({ h, tenant, client, issuer }, dir)
   }
 
   /** Trusts the dev CA and records each request before sending it. */
