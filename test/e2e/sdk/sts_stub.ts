@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Agent, fetch as undiciFetch } from 'undici'
-import { ensureLocalTls } from '../../../src/dev/index.js'
+import { ensureLocalTls, type LocalTls } from '../../../src/dev/index.js'
 import type { FetchFunction } from '../../../src/sdk/index.js'
 
 export const TENANT = '0b5e9a8c-1d2f-4e3a-9b8c-7d6e5f4a3b2c'
@@ -46,23 +46,19 @@ export class StsStub {
   readonly #server: Server
   readonly #agent: Agent
 
-  private constructor(dir: string, server: Server, agent: Agent) {
+  private constructor(dir: string, tls: LocalTls) {
     this.#dir = dir
-    this.#server = server
-    this.#agent = agent
+    this.#agent = new Agent({ connect: { ca: tls.caPem } })
+    this.#server = createServer({ cert: tls.certPem, key: tls.keyPem }, (req, res) => {
+      void this.#handle(req, res)
+    })
     this.tokenFile = join(dir, 'token')
   }
 
   static async start(): Promise<StsStub> {
     const dir = await mkdtemp(join(tmpdir(), 'wifkit-sdk-stub-'))
-    const tls = await ensureLocalTls(join(dir, 'tls'), ['localhost'])
-    const agent = new Agent({ connect: { ca: tls.caPem } })
-    let stub: StsStub | undefined
-    const server = createServer({ cert: tls.certPem, key: tls.keyPem }, (req, res) => {
-      void stub?.handle(req, res)
-    })
-    await new Promise<void>((done) => server.listen(0, '127.0.0.1', done))
-    stub = new StsStub(dir, server, agent)
+    const stub = new StsStub(dir, await ensureLocalTls(join(dir, 'tls'), ['localhost']))
+    await new Promise<void>((done) => stub.#server.listen(0, '127.0.0.1', done))
     await writeFile(stub.tokenFile, 'header.payload.signature')
     return stub
   }
@@ -95,7 +91,7 @@ export class StsStub {
     await rm(this.#dir, { recursive: true, force: true })
   }
 
-  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', this.origin)
     const send = ({ status, headers, body }: Scripted) => {
       const text = typeof body === 'string' ? body : JSON.stringify(body)
