@@ -3,6 +3,7 @@
 // harness's ManualClock, which the credential shares through its `now` option.
 import assert from 'node:assert/strict'
 import { after, before, beforeEach, test } from 'node:test'
+import type { TokenCredential } from '@azure/core-auth'
 import { decodeJwt } from 'jose'
 import { getAccessToken, WorkloadIdentityCredential } from '../../../src/sdk/index.js'
 import { GUID } from '../../support/entra_response.js'
@@ -167,4 +168,11 @@ test('IF-72: getAccessToken resolves the raw token response', async () => {
   ])
   assert.equal(response.token_type, 'Bearer')
   assert.equal(response.expires_in, LIFETIME_SECONDS)
+})
+
+test('IF-71: the credential serves where @azure/core-auth expects a TokenCredential', async () => {
+  const credential: TokenCredential = new WorkloadIdentityCredential(fx.options())
+  const options = { abortSignal: new AbortController().signal, requestOptions: { timeout: 5000 } }
+  const token = await credential.getToken([await fx.scope()], options)
+  assert.equal(token?.tokenType, 'Bearer')
 })
