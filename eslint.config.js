@@ -113,6 +113,13 @@ export default tseslint.config(
       'src/sdk/token_response.ts',
       'src/sdk/token_cache.ts',
       'src/sdk/discovery_document.ts',
+      'src/resource/names.ts',
+      'src/resource/roles.ts',
+      'src/resource/secret_body.ts',
+      'src/resource/bundles.ts',
+      'src/resource/paging.ts',
+      'src/resource/challenge.ts',
+      'src/resource/api_version.ts',
     ],
     rules: {
       'no-restricted-imports': [

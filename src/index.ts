@@ -5,7 +5,13 @@ import type { Logger } from 'pino'
 import { Agent, type Dispatcher } from 'undici'
 import type { Config } from './config/index.js'
 import { GraphError } from './errors/index.js'
-import { createApp, HttpMetrics, parseListen, registerHealthRoutes } from './http/index.js'
+import {
+  createApp,
+  HostDispatch,
+  HttpMetrics,
+  parseListen,
+  registerHealthRoutes,
+} from './http/index.js'
 import {
   IssuerService,
   registerIssuerAdminRoutes,
@@ -16,6 +22,7 @@ import { KeyService, loadKek } from './keys/index.js'
 import { openStore, type Store } from './store/index.js'
 import { AdminAuthenticator } from './admin/index.js'
 import {
+  adminTenantOf,
   adminTokenVerifier,
   DirectoryService,
   IssuerKeyCache,
@@ -25,8 +32,16 @@ import {
   SignInLog,
   ensureStsKey,
   maintainStsKeys,
+  STS_KEY_OWNER,
+  stsIssuer,
   TokenService,
 } from './sts/index.js'
+import {
+  registerVaultAdminRoutes,
+  registerVaultRoutes,
+  SecretService,
+  VaultAccess,
+} from './resource/index.js'
 import { systemClock, type Clock } from './util/index.js'
 import { createLogger } from './logger.js'
 
@@ -49,6 +64,8 @@ export interface WifkitServer {
   readonly tokens: TokenService
   readonly directory: DirectoryService
   readonly signIns: SignInLog
+  /** The vault data plane's secret operations (keyvault.md). */
+  readonly secrets: SecretService
   readonly publicApp: FastifyInstance
   readonly adminApp: FastifyInstance
   readonly logger: Logger
@@ -119,12 +136,15 @@ export async function createServer(options: ServerOptions): Promise<WifkitServer
     'issuer',
   ])
   const now = () => new Date(clock.nowMs())
+  const vaultResource = config.vaults.resource
+  const hosts = vaultResource ? new HostDispatch() : undefined
   const publicApp = createApp({
     listener: 'public',
     logger,
     tls: await tlsFiles(config.public.tls),
     metrics,
     now,
+    ...(hosts ? { hosts } : {}),
   })
   const adminApp = createApp({
     listener: 'admin',
@@ -174,7 +194,50 @@ export async function createServer(options: ServerOptions): Promise<WifkitServer
     revealMatchDetails: config.sts.revealMatchDetails,
   })
 
+  const secrets = new SecretService(store, kek, clock)
+  const vaultApp = vaultResource
+    ? createApp({
+        listener: 'vault',
+        protocol: 'keyvault',
+        logger,
+        metrics,
+        now,
+        bodyLimit: 256 * 1024,
+      })
+    : undefined
+  if (vaultResource && vaultApp && hosts) {
+    const access = new VaultAccess({
+      store,
+      clock,
+      authority: config.public.url,
+      resource: vaultResource,
+      stsKeys: () => keys.publishedJwks(STS_KEY_OWNER, tokens.policy),
+      issuerFor: (tenantId) => stsIssuer(config.public.url, tenantId),
+    })
+    registerVaultRoutes(vaultApp, { access, secrets, store, clock })
+    await vaultApp.ready()
+    hosts.add((host) => access.isVaultHost(host), vaultApp.routing)
+    const vaultHost = new URL(vaultResource).host
+    registerVaultAdminRoutes(adminApp, adminAuth, {
+      store,
+      clock,
+      tenantOf: adminTenantOf(directory, defaultTenant),
+      ensureResource: async (tenantId) => {
+        if (await store.directory.resource(tenantId, vaultResource)) return
+        await directory.createApplication(tenantId, {
+          displayName: 'wifkit vault',
+          identifierUris: [vaultResource],
+        })
+      },
+      principalOf: async (tenantId, clientId) =>
+        (await directory.application(tenantId, { appId: clientId })).principalId,
+      vaultUrl: (name) => `https://${name}.${vaultHost}`,
+      defaultRetentionDays: config.vaults.defaultRetentionDays,
+    })
+  }
+
   let timer: NodeJS.Timeout | undefined
+  let purgeTimer: NodeJS.Timeout | undefined
   const maintain = async () => {
     const events = [
       ...(await issuers.maintain()),
@@ -194,6 +257,7 @@ export async function createServer(options: ServerOptions): Promise<WifkitServer
     tokens,
     directory,
     signIns,
+    secrets,
     publicApp,
     adminApp,
     logger,
@@ -207,6 +271,17 @@ export async function createServer(options: ServerOptions): Promise<WifkitServer
         maintain().catch((error: unknown) => logger.error({ err: error }, 'key maintenance failed'))
       }, MAINTENANCE_INTERVAL_MS)
       timer.unref()
+      if (vaultApp) {
+        purgeTimer = setInterval(() => {
+          secrets
+            .purgeDue()
+            .then((purged) => {
+              if (purged > 0) logger.info({ purged }, 'purged soft-deleted secrets past retention')
+            })
+            .catch((error: unknown) => logger.error({ err: error }, 'secret purge failed'))
+        }, config.vaults.purgeIntervalSeconds * 1000)
+        purgeTimer.unref()
+      }
       const port = (app: FastifyInstance) => {
         const address = app.server.address()
         return typeof address === 'object' && address ? address.port : 0
@@ -216,7 +291,8 @@ export async function createServer(options: ServerOptions): Promise<WifkitServer
     maintain,
     async close() {
       if (timer) clearInterval(timer)
-      await Promise.all([publicApp.close(), adminApp.close()])
+      if (purgeTimer) clearInterval(purgeTimer)
+      await Promise.all([publicApp.close(), adminApp.close(), vaultApp?.close()])
       await signIns.flush()
       await issuerKeys.close()
       await outbound?.close()

@@ -158,6 +158,31 @@ export const configSchema = z
         maxAssertionLifetimeSeconds: 90000,
         revealMatchDetails: false,
       }),
+    vaults: z
+      .object({
+        resource: httpsOrigin
+          .optional()
+          .describe(
+            'Vault resource id, e.g. `https://vault.example.com` (KV-2); vaults are served at ' +
+              '`https://{name}.vault.example.com`. Unset: no vaults are served.',
+          ),
+        defaultRetentionDays: z
+          .number()
+          .int()
+          .min(7)
+          .max(90)
+          .default(90)
+          .describe('Soft-delete retention of a new vault when its request names none (KV-70).'),
+        purgeIntervalSeconds: z
+          .number()
+          .int()
+          .min(10)
+          .max(86400)
+          .default(3600)
+          .describe('How often soft-deleted secrets past their purge date are purged (KV-75).'),
+      })
+      .strict()
+      .default({ defaultRetentionDays: 90, purgeIntervalSeconds: 3600 }),
     log: z
       .object({
         level: z

@@ -12,6 +12,8 @@ export interface DevJson {
   tenantId: string
   /** The resource the demo exchange asks for: `scope={vaultResource}/.default`. */
   vaultResource: string
+  /** The seeded vault `demo` (IF-12). */
+  vaultUrl: string
   adminUrl: string
   adminToken: string
   caFile: string
@@ -24,6 +26,8 @@ export interface DevJson {
     audience: string
     /** Where `wifkit token mint --watch` keeps the demo workload's token. */
     tokenFile: string
+    /** The secret the demo workload may read from `vaultUrl`. */
+    secretName: string
   }
   pid: number
 }
@@ -55,6 +59,8 @@ export async function freePort(host: string): Promise<number> {
   })
 }
 
+const LOCALHOST_PRELOAD = new URL('../localhost/resolve_localhost.js', import.meta.url).href
+
 /** The `export` lines a workload shell needs to reach this dev environment. */
 export function exportLines(dev: DevJson): string[] {
   return [
@@ -66,5 +72,8 @@ export function exportLines(dev: DevJson): string[] {
     `export AZURE_TENANT_ID=${dev.tenantId}`,
     `export AZURE_CLIENT_ID=${dev.demo.clientId}`,
     `export AZURE_FEDERATED_TOKEN_FILE=${dev.demo.tokenFile}`,
+    `export VAULT_URL=${dev.vaultUrl}`,
+    // IF-16: *.vault.localhost resolves to loopback in every Node process of this shell.
+    `export NODE_OPTIONS="--import ${LOCALHOST_PRELOAD}"`,
   ]
 }

@@ -10,6 +10,7 @@ import { systemClock, writeFileAtomic } from '../util/index.js'
 import { devJsonPath, freePort, readDevJson, type DevJson } from './dev_state.js'
 import { ensureLocalTls } from './local_ca.js'
 import { DEV_DEMO, seedDevDirectory } from './seed_directory.js'
+import { DEV_VAULT, seedDevVault } from './seed_vault.js'
 
 export interface DevOptions {
   dataDir: string
@@ -47,6 +48,7 @@ export async function startDev(
   )
   const tls = await ensureLocalTls(dataDir, [options.host])
   const publicUrl = `https://${options.host}:${port}`
+  const vaultResource = `https://vault.localhost:${port}`
   const config = validateConfig(
     {
       storage: `sqlite:${join(dataDir, 'wifkit.db')}`,
@@ -59,6 +61,7 @@ export async function startDev(
       keys: { kekFile: join(dataDir, 'kek') },
       // STS-83: in dev the caller and the operator are one person, so errors say what differed.
       sts: { revealMatchDetails: true },
+      vaults: { resource: vaultResource },
     },
     process.env,
     dataDir,
@@ -95,13 +98,9 @@ async function seedAndListen(
     server.logger.warn({ from: existing.url, to: issuerUrl }, 'dev issuer moved to the new port')
     await server.issuers.changeUrl(existing, issuerUrl)
   }
-  const port = new URL(publicUrl).port
-  const directory = await seedDevDirectory(
-    server.store,
-    systemClock,
-    issuerUrl,
-    `https://vault.localhost${port === '' ? '' : `:${port}`}`,
-  )
+  const vaultResource = server.config.vaults.resource ?? ''
+  const directory = await seedDevDirectory(server.store, systemClock, issuerUrl, vaultResource)
+  await seedDevVault(server, systemClock, directory.tenantId, directory.demoClientId)
   const previous = await readDevJson(dataDir)
   const adminToken =
     previous && (await isBootstrapToken(server.store, previous.adminToken))
@@ -116,6 +115,7 @@ async function seedAndListen(
     authorityHost: publicUrl,
     tenantId: directory.tenantId,
     vaultResource: directory.vaultResource,
+    vaultUrl: `https://${DEV_VAULT.name}.${new URL(vaultResource).host}`,
     adminUrl,
     adminToken,
     caFile,
@@ -127,6 +127,7 @@ async function seedAndListen(
       serviceAccount: DEV_DEMO.serviceAccount,
       audience: DEV_DEMO.audience,
       tokenFile: join(dataDir, 'demo.token'),
+      secretName: DEV_VAULT.secretName,
     },
     pid: process.pid,
   }

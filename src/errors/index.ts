@@ -12,3 +12,4 @@ export {
 } from './oauth.js'
 export { EntraError, type AadstsName } from './entra.js'
 export { say } from './entra_messages.js'
+export { KeyVaultError, type KeyVaultCode, type KeyVaultErrorExtras } from './keyvault.js'

@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto'
 import Fastify, { LogController, type FastifyInstance } from 'fastify'
 import type { Logger } from 'pino'
+import type { RequestListener } from 'node:http'
 import { installErrorHandling } from './error_handling.js'
+import type { HostDispatch } from './host_dispatch.js'
 import type { HttpMetrics } from './metrics.js'
 
 /**
@@ -15,7 +17,7 @@ function requestIds(): () => string {
 }
 
 /** Which protocol's error shape a route speaks; set as route `config.protocol`. */
-export type Protocol = 'kubernetes' | 'graph' | 'oauth' | 'plain'
+export type Protocol = 'kubernetes' | 'graph' | 'oauth' | 'keyvault' | 'plain'
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -34,6 +36,12 @@ export interface AppOptions {
   tls?: { cert: string; key: string }
   metrics: HttpMetrics
   now: () => Date
+  /** The error shape of framework errors and of the 404 handler; default `plain`. */
+  protocol?: Protocol
+  /** Hosts answered by another app on this listener (vault hosts, KV-1). */
+  hosts?: HostDispatch
+  /** Largest request body in bytes; default 64 KiB. */
+  bodyLimit?: number
 }
 
 /**
@@ -41,17 +49,23 @@ export interface AppOptions {
  * protocol's shape, JSON bodies only, bounded body size, and per-request metrics.
  */
 export function createApp(options: AppOptions): FastifyInstance {
+  const tls = options.tls
+    ? { cert: options.tls.cert, key: options.tls.key, minVersion: 'TLSv1.2' as const }
+    : undefined
+  const hosts = options.hosts
   const app = Fastify({
     loggerInstance: options.logger.child({ listener: options.listener }),
-    ...(options.tls
-      ? { https: { cert: options.tls.cert, key: options.tls.key, minVersion: 'TLSv1.2' } }
-      : {}),
+    ...(hosts
+      ? { serverFactory: (handler: RequestListener) => hosts.server(handler, tls) }
+      : tls
+        ? { https: tls }
+        : {}),
     genReqId: requestIds(),
     // No child logger per request: building one cost the JWKS route a measurable share of its
     // throughput (bench/). Log lines carry `reqId` explicitly instead.
     childLoggerFactory: (logger) => logger,
     requestIdHeader: false,
-    bodyLimit: 64 * 1024,
+    bodyLimit: options.bodyLimit ?? 64 * 1024,
     return503OnClosing: true,
     forceCloseConnections: 'idle',
     // ARM names reach 128 characters and FIC names 120 (IF-34, STS-61): past find-my-way's
@@ -88,6 +102,6 @@ export function createApp(options: AppOptions): FastifyInstance {
     done()
   })
   app.decorateRequest('renderExtras', null)
-  installErrorHandling(app, options.now)
+  installErrorHandling(app, options.now, options.protocol)
   return app
 }

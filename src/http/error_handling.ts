@@ -4,6 +4,7 @@ import {
   OAuthError,
   say,
   GraphError,
+  KeyVaultError,
   KubernetesError,
   WireError,
   type KubernetesReason,
@@ -60,6 +61,7 @@ function asWireError(error: FastifyError, protocol: Protocol): WireError {
       KUBE_REASON[status] ?? (status === 500 ? 'InternalError' : 'BadRequest'),
       message,
     )
+  if (protocol === 'keyvault') return keyVaultError(status, message)
   if (protocol === 'graph')
     return new GraphError(
       status,
@@ -67,6 +69,14 @@ function asWireError(error: FastifyError, protocol: Protocol): WireError {
       message,
     )
   return new PlainError(status, status === 500 ? 'server_error' : 'bad_request', message)
+}
+
+/** keyvault.md §9: client faults are `BadParameter`, server faults say nothing (KV-80). */
+function keyVaultError(status: number, message: string): WireError {
+  if (status === 500) return new KeyVaultError(500, 'InternalServerError', 'Internal server error.')
+  if (status === 503) return new KeyVaultError(503, 'ServiceUnavailable', 'Service unavailable.')
+  if (status === 404) return KeyVaultError.notFound(message)
+  return KeyVaultError.badParameter(message)
 }
 
 /** Rows 1 and 2 of sts.md §7 arise in the framework; anything else is a fault (STS-115). */
@@ -82,7 +92,11 @@ function oauthError(status: number, error: FastifyError): WireError {
 }
 
 /** Installs the one error hook and the 404 handler of an app (STYLE.md §4, thin handlers). */
-export function installErrorHandling(app: FastifyInstance, now: () => Date): void {
+export function installErrorHandling(
+  app: FastifyInstance,
+  now: () => Date,
+  defaultProtocol: Protocol = 'plain',
+): void {
   const send = (request: FastifyRequest, reply: FastifyReply, error: WireError) => {
     if (error.status >= 500)
       request.log.error(
@@ -99,21 +113,18 @@ export function installErrorHandling(app: FastifyInstance, now: () => Date): voi
   }
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (error instanceof WireError) return send(request, reply, error)
-    const wire = asWireError(error, request.routeOptions.config.protocol ?? 'plain')
+    const wire = asWireError(error, request.routeOptions.config.protocol ?? defaultProtocol)
     if (wire.status >= 500) request.log.error({ reqId: request.id, err: error }, 'unhandled error')
     return send(request, reply, wire)
   })
-  app.setNotFoundHandler((request, reply) =>
-    send(
-      request,
-      reply,
-      new PlainError(
-        404,
-        'not_found',
-        `no resource at ${request.method} ${request.url.split('?')[0]}`,
-      ),
-    ),
-  )
+  app.setNotFoundHandler((request, reply) => {
+    const message = `no resource at ${request.method} ${request.url.split('?')[0]}`
+    const error =
+      defaultProtocol === 'keyvault'
+        ? KeyVaultError.notFound(message)
+        : new PlainError(404, 'not_found', message)
+    return send(request, reply, error)
+  })
 }
 
 /** A 405 with the `Allow` header (ISS-72). */

@@ -20,7 +20,13 @@ export type {
   FederatedCredentialRecord,
   RoleAssignmentRecord,
   SignInRecord,
+  VaultRecord,
+  VaultRoleAssignmentRecord,
+  SecretRecord,
+  SecretAttributes,
+  SecretVersionRecord,
 } from './records.js'
+export type { VaultRepository, SecretPageQuery } from './repositories/vaults.js'
 export { armKey, type DirectoryRepository } from './repositories/directory.js'
 export type {
   RoleAssignmentRepository,

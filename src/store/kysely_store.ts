@@ -5,6 +5,7 @@ import type { IssuerRecord, Publication, SigningKeyRecord } from './records.js'
 import type { Store } from './store.js'
 import { directoryRepository } from './repositories/directory.js'
 import { roleAssignmentRepository, signInRepository } from './repositories/roles_and_sign_ins.js'
+import { vaultRepository } from './repositories/vaults.js'
 import { num, numOrNull } from './columns.js'
 
 function toIssuer(row: Selectable<IssuerTable>): IssuerRecord {
@@ -190,6 +191,7 @@ export function kyselyStore(
     directory: directoryRepository(db),
     roleAssignments: roleAssignmentRepository(db),
     signIns: signInRepository(db),
+    vaults: vaultRepository(db),
     async transaction(work) {
       return db.transaction().execute((trx) => work(kyselyStore(trx, dialect, close)))
     },

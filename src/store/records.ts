@@ -126,3 +126,53 @@ export interface SignInRecord {
   correlationId: string
   details: Record<string, unknown>
 }
+
+/** A Key-Vault-compatible vault (keyvault.md §8 settings); `name` is lower-case. */
+export interface VaultRecord {
+  id: string
+  tenantId: string
+  name: string
+  softDelete: boolean
+  retentionDays: number
+  purgeProtection: boolean
+  createdAt: number
+}
+
+/** A principal's role on one vault (KV-20); `principalId` is matched against a token's `oid`. */
+export interface VaultRoleAssignmentRecord {
+  id: string
+  vaultId: string
+  principalId: string
+  role: string
+  createdAt: number
+}
+
+/** A secret name in a vault: active while `deletedAt` is null, soft-deleted otherwise. */
+export interface SecretRecord {
+  id: string
+  vaultId: string
+  /** As first stored (KV-33). */
+  name: string
+  deletedAt: number | null
+  scheduledPurgeAt: number | null
+  createdAt: number
+}
+
+/** A secret's version attributes, as stored and as returned (KV-36: Unix seconds). */
+export interface SecretAttributes {
+  enabled: boolean
+  nbf: number | null
+  exp: number | null
+  created: number
+  updated: number
+}
+
+/** One version of a secret; its value sealed under a data key wrapped by the KEK. */
+export interface SecretVersionRecord extends SecretAttributes {
+  version: string
+  secretId: string
+  valueSealed: string
+  dataKeyWrapped: string
+  contentType: string | null
+  tags: Record<string, string> | null
+}

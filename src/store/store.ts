@@ -4,6 +4,7 @@ import type {
   RoleAssignmentRepository,
   SignInRepository,
 } from './repositories/roles_and_sign_ins.js'
+import type { VaultRepository } from './repositories/vaults.js'
 import type { AdminTokenRecord, AuditEntry, IssuerRecord, SigningKeyRecord } from './records.js'
 
 export interface IssuerRepository {
@@ -51,6 +52,7 @@ export interface Store {
   readonly directory: DirectoryRepository
   readonly roleAssignments: RoleAssignmentRepository
   readonly signIns: SignInRepository
+  readonly vaults: VaultRepository
   /** Runs `work` atomically: all of its writes land, or none do. */
   transaction<T>(work: (store: Store) => Promise<T>): Promise<T>
   /** Throws when the database cannot be reached. */

@@ -123,6 +123,49 @@ export interface SignInTable {
   details: string
 }
 
+export interface VaultTable {
+  id: string
+  tenant_id: string
+  name: string
+  soft_delete: number
+  retention_days: number
+  purge_protection: number
+  created_at: number
+}
+
+export interface VaultRoleAssignmentTable {
+  id: string
+  vault_id: string
+  principal_id: string
+  role: string
+  created_at: number
+}
+
+export interface SecretTable {
+  id: string
+  vault_id: string
+  name: string
+  name_folded: string
+  deleted_at: number | null
+  scheduled_purge_at: number | null
+  created_at: number
+}
+
+export interface SecretVersionTable {
+  seq: Generated<number>
+  version: string
+  secret_id: string
+  value_sealed: string
+  data_key_wrapped: string
+  content_type: string | null
+  tags: string | null
+  enabled: number
+  nbf: number | null
+  exp: number | null
+  created: number
+  updated: number
+}
+
 export interface Database {
   issuers: IssuerTable
   signing_keys: SigningKeyTable
@@ -136,4 +179,8 @@ export interface Database {
   federated_credentials: FederatedCredentialTable
   app_role_assignments: AppRoleAssignmentTable
   sign_ins: SignInTable
+  vaults: VaultTable
+  vault_role_assignments: VaultRoleAssignmentTable
+  secrets: SecretTable
+  secret_versions: SecretVersionTable
 }

@@ -12,7 +12,7 @@ export {
 export { parseAssertion } from './federation/assertion.js'
 export { explainExchange, type Explanation } from './explain.js'
 export { DirectoryService } from './directory_service.js'
-export { registerDirectoryAdminRoutes } from './admin_routes.js'
+export { adminTenantOf, registerDirectoryAdminRoutes } from './admin_routes.js'
 export { registerManagedIdentityRoutes } from './arm_routes.js'
 export { adminTokenVerifier } from './admin_token_verifier.js'
 export { ensureStsKey, maintainStsKeys } from './sts_keys.js'

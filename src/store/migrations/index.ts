@@ -3,6 +3,7 @@ import type { Dialect } from './dialect.js'
 import { issuersAndKeys } from './0001_issuers_and_keys.js'
 import { directory } from './0002_directory.js'
 import { managedIdentities } from './0003_managed_identities.js'
+import { vaults } from './0004_vaults.js'
 
 /**
  * Every migration, in order, written once for both dialects (IF-57). Names never change once
@@ -13,6 +14,7 @@ export function migrationsFor(dialect: Dialect): Record<string, Migration> {
     '0001_issuers_and_keys': issuersAndKeys(dialect),
     '0002_directory': directory(dialect),
     '0003_managed_identities': managedIdentities(),
+    '0004_vaults': vaults(dialect),
   }
 }
 

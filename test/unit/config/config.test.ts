@@ -24,6 +24,7 @@ const defaults: Config = {
     maxAssertionLifetimeSeconds: 90_000,
     revealMatchDetails: false,
   },
+  vaults: { defaultRetentionDays: 90, purgeIntervalSeconds: 3600 },
   log: { level: 'info' },
 }
 
@@ -379,6 +380,9 @@ test('IF-25: every configuration leaf has its WIFKIT_ variable and value kind', 
       ['sts.assertionSkewSeconds', 'WIFKIT_STS_ASSERTIONSKEWSECONDS', 'number'],
       ['sts.maxAssertionLifetimeSeconds', 'WIFKIT_STS_MAXASSERTIONLIFETIMESECONDS', 'number'],
       ['sts.revealMatchDetails', 'WIFKIT_STS_REVEALMATCHDETAILS', 'boolean'],
+      ['vaults.resource', 'WIFKIT_VAULTS_RESOURCE', 'string'],
+      ['vaults.defaultRetentionDays', 'WIFKIT_VAULTS_DEFAULTRETENTIONDAYS', 'number'],
+      ['vaults.purgeIntervalSeconds', 'WIFKIT_VAULTS_PURGEINTERVALSECONDS', 'number'],
       ['log.level', 'WIFKIT_LOG_LEVEL', 'string'],
     ],
   )

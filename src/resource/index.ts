@@ -1,0 +1,5 @@
+export { VaultAccess, type VaultAccessDeps } from './vault_access.js'
+export { SecretService } from './secret_service.js'
+export { registerVaultRoutes, type VaultRoutesDeps } from './vault_routes.js'
+export { registerVaultAdminRoutes, type VaultAdminDeps } from './admin_routes.js'
+export { VAULT_ROLES } from './roles.js'
