@@ -3,9 +3,10 @@ import { registerAppCommands } from './directory/app.js'
 import { registerFicCommands } from './directory/fic.js'
 import { registerRoleCommands } from './directory/role.js'
 import { registerTenantCommands } from './directory/tenant.js'
+import { registerVaultCommands } from './directory/vault.js'
 
 /**
- * `wifkit tenant`, `app`, `fic` and `role` (IF-52, IF-55): thin clients of the directory admin
+ * `wifkit tenant`, `app`, `fic`, `role` and `vault` (IF-52, IF-55): thin clients of the directory admin
  * API. The server validates; its message is the command's one-line failure (exit 1).
  */
 export function registerDirectoryCommands(program: Command): void {
@@ -13,4 +14,5 @@ export function registerDirectoryCommands(program: Command): void {
   registerAppCommands(program)
   registerFicCommands(program)
   registerRoleCommands(program)
+  registerVaultCommands(program)
 }
