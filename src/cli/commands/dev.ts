@@ -23,7 +23,9 @@ function parsePort(value: string): number {
 export function registerDevCommand(program: Command): void {
   const dev = program
     .command('dev')
-    .description('Run the issuer and admin API on this machine over HTTPS, with a local CA.')
+    .description(
+      'Run the issuer, STS, vault and admin API on this machine over HTTPS, with a local CA.',
+    )
     .option('--data-dir <dir>', 'where the CA, keys and database live', './.wifkit-dev')
     .option('--host <name>', 'host name in every URL', 'localhost')
     .option(
@@ -49,6 +51,7 @@ export function registerDevCommand(program: Command): void {
           `  CA         ${facts.caFile}`,
           `  dev.json   ${facts.dataDir}/dev.json`,
           `  STS        ${facts.authorityHost}/${facts.tenantId}/oauth2/v2.0/token`,
+          `  vault      ${facts.vaultUrl}  (secret ${facts.demo.secretName}, resource ${facts.vaultResource})`,
           `  demo app   ${facts.demo.clientId}`,
           '',
           'For a workload shell:',
@@ -56,7 +59,7 @@ export function registerDevCommand(program: Command): void {
           '',
           'Keep the demo workload token fresh, then exchange it at the STS:',
           `  wifkit token mint --issuer dev --namespace default --service-account demo --out ${facts.demo.tokenFile} --watch`,
-          'Stop with Ctrl-C.',
+          'Walk through the whole chain: docs/tutorial.md. Stop with Ctrl-C.',
         ].join('\n'),
       )
       await untilSignal()

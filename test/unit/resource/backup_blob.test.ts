@@ -51,12 +51,14 @@ test('KV-53: a one-version backup with an empty value opens unchanged', () => {
   assert.deepEqual(openBackup(KEK, sealBackup(KEK, one)), one)
 })
 
-test('R11: the blob is one base64url token, fit for {"value": blob}', () => {
-  assert.match(blob, /^v1\.[A-Za-z0-9_-]+$/)
+test('R11: the blob is pure base64url, so the SDK can decode it to bytes and back', () => {
+  assert.match(blob, /^[A-Za-z0-9_-]+$/)
+  const roundTripped = Buffer.from(Buffer.from(blob, 'base64url')).toString('base64url')
+  assert.deepEqual(openBackup(KEK, roundTripped), contents)
 })
 
 test('KV-53: the blob is opaque: no value, name or tag is readable in it', () => {
-  const bytes = Buffer.from(blob.slice(3), 'base64url')
+  const bytes = Buffer.from(Buffer.from(blob, 'base64url').toString('utf8').slice(3), 'base64url')
   for (const secret of [FIRST_VALUE, SECOND_VALUE, 'DB-Password', 'payments', '1a2b3c4d5e6f']) {
     const plain = Buffer.from(secret, 'utf8')
     assert.equal(blob.includes(secret), false, secret)
@@ -154,13 +156,8 @@ test('KV-80: a refused blob is not echoed, nor its cause exposed', () => {
   )
 })
 
-test(
-  'KV-40: a tag named __proto__ survives backup and restore',
-  // Known bug: zod's z.record assigns each key, so an own "__proto__" tag is dropped on open.
-  { todo: 'openBackup drops a "__proto__" tag; fix in src/resource/backup_blob.ts' },
-  () => {
-    const tags = JSON.parse('{"__proto__":"x","env":"prod"}') as Record<string, string>
-    const restored = openBackup(KEK, withVersion({ tags }))
-    assert.deepEqual(Object.entries(restored.versions[0]?.tags ?? {}), Object.entries(tags))
-  },
-)
+test('KV-40: a tag named __proto__ survives backup and restore', () => {
+  const tags = JSON.parse('{"__proto__":"x","env":"prod"}') as Record<string, string>
+  const restored = openBackup(KEK, withVersion({ tags }))
+  assert.deepEqual(Object.entries(restored.versions[0]?.tags ?? {}), Object.entries(tags))
+})
