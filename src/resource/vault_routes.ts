@@ -228,18 +228,25 @@ function vaultRoutes(secrets: SecretService): VaultRoute[] {
 
 const METHODS = ['GET', 'PUT', 'PATCH', 'POST', 'DELETE'] as const
 
-/** Request bodies are JSON whatever the content type says (KV-32); empty means none. */
+/**
+ * Bodies arrive as text and are parsed as JSON, whatever the content type says (KV-32), only by a
+ * route that takes one: an unknown route or method answers 404 or 405 whatever its body (KV-21).
+ */
 function installBodyParser(app: FastifyInstance): void {
   app.removeAllContentTypeParsers()
   app.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) => {
-    const text = String(body)
-    if (text.trim() === '') return done(null, undefined)
-    try {
-      done(null, JSON.parse(text))
-    } catch {
-      done(KeyVaultError.badParameter('The request body is not valid JSON.'), undefined)
-    }
+    done(null, String(body))
   })
+}
+
+/** Empty means none. */
+function parseJsonBody(raw: unknown): unknown {
+  if (typeof raw !== 'string' || raw.trim() === '') return undefined
+  try {
+    return JSON.parse(raw)
+  } catch {
+    throw KeyVaultError.badParameter('The request body is not valid JSON.')
+  }
 }
 
 function caller(request: FastifyRequest): VaultCaller {
@@ -295,7 +302,7 @@ function registerRoute(app: FastifyInstance, deps: VaultRoutesDeps, route: Vault
       if (request.params.name !== undefined) secretNameKey(request.params.name)
     },
     preValidation: async (request) => {
-      if (route.body) request.body = route.body(request.body)
+      if (route.body) request.body = route.body(parseJsonBody(request.body))
     },
     preHandler: async (request) => deps.access.authorize(caller(request), route.action),
     onResponse: async (request, reply) => {
