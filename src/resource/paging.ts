@@ -46,12 +46,14 @@ export function nextLink(
   lastKey: string,
   maxResults: string | undefined,
 ): string {
-  const query = new URLSearchParams({
-    'api-version': apiVersion,
-    $skiptoken: encodeSkipToken(lastKey),
-  })
-  if (maxResults !== undefined) query.set('maxresults', maxResults)
-  return `${origin}${path}?${query.toString()}`
+  // Written by hand so `$skiptoken` keeps its literal `$`, as Key Vault's links do; the token is
+  // base64url and maxresults digits, so only the api-version needs encoding.
+  const query = [
+    `api-version=${encodeURIComponent(apiVersion)}`,
+    `$skiptoken=${encodeSkipToken(lastKey)}`,
+    ...(maxResults === undefined ? [] : [`maxresults=${encodeURIComponent(maxResults)}`]),
+  ]
+  return `${origin}${path}?${query.join('&')}`
 }
 
 /** One page of items and the link to the next (KV-61: `value` always present, `nextLink` null last). */

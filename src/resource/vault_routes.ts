@@ -284,10 +284,16 @@ export function registerVaultRoutes(app: FastifyInstance, deps: VaultRoutesDeps)
     app.route({
       method: others,
       url,
-      handler: async () => {
-        throw new KeyVaultError(405, 'BadParameter', `The method is not allowed on ${url}.`, {
-          headers: { allow: methods.join(', ') },
-        })
+      handler: async (request) => {
+        const path = request.url.split('?')[0] ?? ''
+        throw new KeyVaultError(
+          405,
+          'BadParameter',
+          `${request.method} is not allowed on ${path}.`,
+          {
+            headers: { allow: methods.join(', ') },
+          },
+        )
       },
     })
   }

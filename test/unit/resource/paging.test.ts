@@ -144,6 +144,10 @@ for (const [name, origin, path, apiVersion, last, maxResults] of links) {
   test(`KV-61: nextLink for ${name} is absolute on the vault origin and reads back`, () => {
     const link = nextLink(origin, path, apiVersion, last, maxResults)
     assert.ok(link.startsWith(`${origin}${path}?`), link)
+    assert.ok(
+      link.includes('&$skiptoken=wk1.'),
+      `a literal $skiptoken, as Key Vault writes: ${link}`,
+    )
     const url = new URL(link)
     assert.equal(url.origin, origin)
     assert.equal(url.pathname, path)
