@@ -7,6 +7,7 @@ import { directoryRepository } from './repositories/directory.js'
 import { roleAssignmentRepository, signInRepository } from './repositories/roles_and_sign_ins.js'
 import { vaultRepository } from './repositories/vaults.js'
 import { num, numOrNull } from './columns.js'
+import { retrySerializationFailures } from './postgres/serializable.js'
 
 function toIssuer(row: Selectable<IssuerTable>): IssuerRecord {
   return {
@@ -193,7 +194,16 @@ export function kyselyStore(
     signIns: signInRepository(db),
     vaults: vaultRepository(db),
     async transaction(work) {
-      return db.transaction().execute((trx) => work(kyselyStore(trx, dialect, close)))
+      // SQLite runs one writer at a time, so its transactions are serializable already. On
+      // PostgreSQL the default READ COMMITTED would let two nodes both pass a check-then-insert
+      // (an issuer name, the credential limit); SERIALIZABLE makes the loser retry and see the
+      // winner's row, as it would on SQLite.
+      const run = () =>
+        db
+          .transaction()
+          .setIsolationLevel('serializable')
+          .execute((trx) => work(kyselyStore(trx, dialect, close)))
+      return dialect === 'postgres' ? retrySerializationFailures(run) : run()
     },
     async ping() {
       await sql`select 1`.execute(db)

@@ -1,16 +1,36 @@
-import { Migrator, type Kysely } from 'kysely'
+import { Migrator, sql, type Kysely } from 'kysely'
 import { UsageError } from '../errors/index.js'
 import { migrationProvider, migrationsFor, type Dialect } from './migrations/index.js'
 
 const MIGRATION_TABLE = 'wifkit_migration'
 const MIGRATION_LOCK_TABLE = 'wifkit_migration_lock'
 
-function migrator(db: Kysely<unknown>, dialect: Dialect): Migrator {
+/**
+ * The PostgreSQL schema unqualified names resolve to (the first existing one on `search_path`).
+ * Kysely looks for its migration table in every schema unless told which, so a second wifkit in
+ * another schema of the same database would otherwise make this one skip creating its own.
+ */
+async function currentSchema(db: Kysely<unknown>, dialect: Dialect): Promise<string | undefined> {
+  if (dialect === 'sqlite') return undefined
+  const { rows } = await sql<{ schema: string | null }>`select current_schema() as schema`.execute(
+    db,
+  )
+  const schema = rows[0]?.schema ?? null
+  if (schema === null) {
+    throw new UsageError(
+      'no schema on the PostgreSQL search_path exists; create it (create schema NAME) or fix the options=-c search_path=… of the storage URL',
+    )
+  }
+  return schema
+}
+
+function migrator(db: Kysely<unknown>, dialect: Dialect, schema: string | undefined): Migrator {
   return new Migrator({
     db,
     provider: migrationProvider(dialect),
     migrationTableName: MIGRATION_TABLE,
     migrationLockTableName: MIGRATION_LOCK_TABLE,
+    ...(schema === undefined ? {} : { migrationTableSchema: schema }),
   })
 }
 
@@ -18,11 +38,16 @@ function migrator(db: Kysely<unknown>, dialect: Dialect): Migrator {
  * Refuses a database that a newer wifkit has migrated (IF-57): running old code on a newer schema
  * could silently drop what the new columns mean.
  */
-async function refuseNewerSchema(db: Kysely<unknown>, dialect: Dialect): Promise<void> {
+async function refuseNewerSchema(
+  db: Kysely<unknown>,
+  dialect: Dialect,
+  schema: string | undefined,
+): Promise<void> {
   const known = new Set(Object.keys(migrationsFor(dialect)))
   const tables = await db.introspection.getTables({ withInternalKyselyTables: true })
-  if (!tables.some((t) => t.name === MIGRATION_TABLE)) return
-  const rows = (await db
+  if (!tables.some((t) => t.name === MIGRATION_TABLE && t.schema === schema)) return
+  const scoped = schema === undefined ? db : db.withSchema(schema)
+  const rows = (await scoped
     .selectFrom(MIGRATION_TABLE as never)
     .select('name' as never)
     .execute()) as Array<{ name: string }>
@@ -36,8 +61,9 @@ async function refuseNewerSchema(db: Kysely<unknown>, dialect: Dialect): Promise
 
 /** Applies every pending migration; returns the names applied now. */
 export async function migrateToLatest(db: Kysely<unknown>, dialect: Dialect): Promise<string[]> {
-  await refuseNewerSchema(db, dialect)
-  const { error, results } = await migrator(db, dialect).migrateToLatest()
+  const schema = await currentSchema(db, dialect)
+  await refuseNewerSchema(db, dialect, schema)
+  const { error, results } = await migrator(db, dialect, schema).migrateToLatest()
   if (error) throw error
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName)
 }

@@ -175,7 +175,9 @@ export class TokenService {
   ): void {
     this.#signIns.record({
       at: epochSeconds(this.#clock),
-      tenant,
+      // The raw path segment (up to 256 characters) of a request for an unknown tenant: cut to
+      // the column, which PostgreSQL enforces, so one such row cannot stall the whole batch.
+      tenant: tenant.slice(0, 253),
       clientId: (request?.clientId ?? form.get('client_id') ?? '').toLowerCase().slice(0, 64),
       grantType: (form.get('grant_type') ?? '').slice(0, 80),
       outcome: error === undefined ? 'success' : 'failure',

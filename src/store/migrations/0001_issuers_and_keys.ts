@@ -1,5 +1,5 @@
 import type { Kysely, Migration } from 'kysely'
-import { identityColumn, type Dialect } from './dialect.js'
+import { identityColumn, identityType, sortedText, type Dialect } from './dialect.js'
 
 /** Issuers, their signing keys, bootstrap admin tokens, settings and the audit log. */
 export const issuersAndKeys = (dialect: Dialect): Migration => ({
@@ -7,7 +7,7 @@ export const issuersAndKeys = (dialect: Dialect): Migration => ({
     await db.schema
       .createTable('issuers')
       .addColumn('id', 'varchar(36)', (c) => c.primaryKey())
-      .addColumn('name', 'varchar(63)', (c) => c.notNull().unique())
+      .addColumn('name', sortedText(dialect, 63), (c) => c.notNull().unique())
       .addColumn('url', 'varchar(600)', (c) => c.notNull())
       .addColumn('jwks_uri', 'varchar(2048)')
       .addColumn('key_algorithm', 'varchar(16)', (c) => c.notNull())
@@ -53,7 +53,7 @@ export const issuersAndKeys = (dialect: Dialect): Migration => ({
       .execute()
     await db.schema
       .createTable('audit_log')
-      .addColumn('id', 'integer', identityColumn(dialect))
+      .addColumn('id', identityType(dialect), identityColumn(dialect))
       .addColumn('at', 'bigint', (c) => c.notNull())
       .addColumn('actor', 'varchar(200)', (c) => c.notNull())
       .addColumn('action', 'varchar(100)', (c) => c.notNull())

@@ -1,5 +1,5 @@
 import type { Kysely, Migration } from 'kysely'
-import { identityColumn, type Dialect } from './dialect.js'
+import { identityColumn, identityType, sortedText, type Dialect } from './dialect.js'
 
 /** Tenants, applications and managed identities, their credentials and roles, the sign-in log. */
 export const directory = (dialect: Dialect): Migration => ({
@@ -66,13 +66,13 @@ export const directory = (dialect: Dialect): Migration => ({
       )
       .addColumn('principal_id', 'varchar(36)', (c) => c.notNull())
       .addColumn('resource_app_id', 'varchar(36)', (c) => c.notNull())
-      .addColumn('role', 'varchar(120)', (c) => c.notNull())
+      .addColumn('role', sortedText(dialect, 120), (c) => c.notNull())
       .addColumn('created_at', 'bigint', (c) => c.notNull())
       .addUniqueConstraint('role_assignment_once', ['principal_id', 'resource_app_id', 'role'])
       .execute()
     await db.schema
       .createTable('sign_ins')
-      .addColumn('id', 'integer', identityColumn(dialect))
+      .addColumn('id', identityType(dialect), identityColumn(dialect))
       .addColumn('at', 'bigint', (c) => c.notNull())
       .addColumn('tenant', 'varchar(253)', (c) => c.notNull())
       .addColumn('client_id', 'varchar(64)', (c) => c.notNull())

@@ -1,5 +1,5 @@
 import type { Kysely, Migration } from 'kysely'
-import { identityColumn, type Dialect } from './dialect.js'
+import { identityColumn, identityType, sortedText, type Dialect } from './dialect.js'
 
 /**
  * Key-Vault-compatible vaults (keyvault.md): each vault belongs to one tenant and holds role
@@ -12,7 +12,7 @@ export const vaults = (dialect: Dialect): Migration => ({
       .createTable('vaults')
       .addColumn('id', 'varchar(36)', (c) => c.primaryKey())
       .addColumn('tenant_id', 'varchar(36)', (c) => c.notNull())
-      .addColumn('name', 'varchar(24)', (c) => c.notNull().unique())
+      .addColumn('name', sortedText(dialect, 24), (c) => c.notNull().unique())
       .addColumn('soft_delete', 'integer', (c) => c.notNull())
       .addColumn('retention_days', 'integer', (c) => c.notNull())
       .addColumn('purge_protection', 'integer', (c) => c.notNull())
@@ -36,7 +36,7 @@ export const vaults = (dialect: Dialect): Migration => ({
         c.notNull().references('vaults.id').onDelete('cascade'),
       )
       .addColumn('name', 'varchar(127)', (c) => c.notNull())
-      .addColumn('name_folded', 'varchar(127)', (c) => c.notNull())
+      .addColumn('name_folded', sortedText(dialect, 127), (c) => c.notNull())
       .addColumn('deleted_at', 'bigint')
       .addColumn('scheduled_purge_at', 'bigint')
       .addColumn('created_at', 'bigint', (c) => c.notNull())
@@ -44,7 +44,7 @@ export const vaults = (dialect: Dialect): Migration => ({
       .execute()
     await db.schema
       .createTable('secret_versions')
-      .addColumn('seq', 'integer', identityColumn(dialect))
+      .addColumn('seq', identityType(dialect), identityColumn(dialect))
       .addColumn('version', 'varchar(32)', (c) => c.notNull().unique())
       .addColumn('secret_id', 'varchar(36)', (c) =>
         c.notNull().references('secrets.id').onDelete('cascade'),
