@@ -1,14 +1,11 @@
 import assert from 'node:assert/strict'
 import { randomUUID } from 'node:crypto'
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { setTimeout as delay } from 'node:timers/promises'
 import { test } from 'node:test'
-import BetterSqlite3 from 'better-sqlite3'
 import pino from 'pino'
 import { openStore } from '../../src/store/index.js'
 import { SignInLog } from '../../src/sts/index.js'
+import { forEachBackend } from '../support/store_backends.js'
 
 const entry = (at: number) => ({
   at,
@@ -22,48 +19,47 @@ const entry = (at: number) => ({
   details: {},
 })
 
-test('STS-140: a failed batch write is kept and written on the next attempt, nothing lost', async () => {
-  const dir = await mkdtemp(join(tmpdir(), 'wifkit-signins-'))
-  const file = join(dir, 'db.sqlite')
-  const store = await openStore(`sqlite:${file}`)
-  const log = new SignInLog(store, pino({ level: 'silent' }))
-  const other = new BetterSqlite3(file)
-  try {
-    other.exec('alter table sign_ins rename to sign_ins_away')
-    log.record(entry(1))
-    log.record(entry(2))
-    await log.flush()
-    other.exec('alter table sign_ins_away rename to sign_ins')
-    assert.deepEqual(
-      await store.signIns.list({ limit: 10 }),
-      [],
-      'nothing was written while the table was away',
-    )
-    await delay(1500)
-    assert.deepEqual(
-      (await store.signIns.list({ limit: 10 })).map((e) => e.at),
-      [2, 1],
-      'the retry wrote both',
-    )
-  } finally {
-    other.close()
-    await store.close()
-    await rm(dir, { recursive: true, force: true })
-  }
-})
+forEachBackend((backend) => {
+  test('STS-140: a failed batch write is kept and written on the next attempt, nothing lost', async () => {
+    const database = await backend.database()
+    const store = await openStore(database.storage)
+    const log = new SignInLog(store, pino({ level: 'silent' }))
+    try {
+      await database.exec('alter table sign_ins rename to sign_ins_away')
+      log.record(entry(1))
+      log.record(entry(2))
+      await log.flush()
+      await database.exec('alter table sign_ins_away rename to sign_ins')
+      assert.deepEqual(
+        await store.signIns.list({ limit: 10 }),
+        [],
+        'nothing was written while the table was away',
+      )
+      await delay(1500)
+      assert.deepEqual(
+        (await store.signIns.list({ limit: 10 })).map((e) => e.at),
+        [2, 1],
+        'the retry wrote both',
+      )
+    } finally {
+      await store.close()
+      await database.drop()
+    }
+  })
 
-test('STS-140: flush writes everything recorded so far, in order', async () => {
-  const dir = await mkdtemp(join(tmpdir(), 'wifkit-signins-'))
-  const store = await openStore(`sqlite:${join(dir, 'db.sqlite')}`)
-  const log = new SignInLog(store, pino({ level: 'silent' }))
-  try {
-    for (let i = 1; i <= 250; i++) log.record(entry(i))
-    await log.flush()
-    const stored = await store.signIns.list({ limit: 1000 })
-    assert.equal(stored.length, 250)
-    assert.equal(stored[0]?.at, 250)
-  } finally {
-    await store.close()
-    await rm(dir, { recursive: true, force: true })
-  }
+  test('STS-140: flush writes everything recorded so far, in order', async () => {
+    const database = await backend.database()
+    const store = await openStore(database.storage)
+    const log = new SignInLog(store, pino({ level: 'silent' }))
+    try {
+      for (let i = 1; i <= 250; i++) log.record(entry(i))
+      await log.flush()
+      const stored = await store.signIns.list({ limit: 1000 })
+      assert.equal(stored.length, 250)
+      assert.equal(stored[0]?.at, 250)
+    } finally {
+      await store.close()
+      await database.drop()
+    }
+  })
 })
