@@ -111,12 +111,15 @@ export const storeBackends: readonly StoreBackend[] = [
 ]
 
 /**
- * Declares `suite` once per backend, inside a `describe` named after it. Without PostgreSQL its
+ * Declares `suite` once per backend (or for the `only` one), inside a `describe` named after it. Without PostgreSQL its
  * half is skipped with the reason; under CI (`CI` set) it fails instead, so CI never passes a
  * conformance suite that ran on one database only.
  */
-export function forEachBackend(suite: (backend: StoreBackend) => void): void {
-  for (const backend of storeBackends) {
+export function forEachBackend(
+  suite: (backend: StoreBackend) => void,
+  only?: StoreBackend['name'],
+): void {
+  for (const backend of storeBackends.filter((b) => only === undefined || b.name === only)) {
     if (backend.unavailable === undefined) {
       describe(backend.name, () => suite(backend))
     } else if (process.env.CI) {
