@@ -7,23 +7,34 @@ export type Rates = Record<string, number[]>
 /**
  * Runs every contender once untimed to warm up, then `rounds` times in turn, reversing the order
  * every other round (A B, B A, A B…): on a shared machine the load drifts, and adjacent,
- * mirrored slots spread that drift evenly over both sides of each ratio.
+ * mirrored slots spread that drift evenly over both sides of each ratio. Each contender's
+ * results come back in round order.
  */
+export async function alternateSamples<T extends Record<string, unknown>>(
+  contenders: { [K in keyof T]: (seconds: number) => Promise<T[K]> },
+  options: { rounds: number; seconds: number; warmupSeconds: number },
+): Promise<{ [K in keyof T]: T[K][] }> {
+  const names = Object.keys(contenders) as (keyof T)[]
+  const samples = Object.fromEntries(names.map((name) => [name, []])) as unknown as {
+    [K in keyof T]: T[K][]
+  }
+  for (const name of names) await contenders[name](options.warmupSeconds)
+  for (let round = 0; round < options.rounds; round++) {
+    const order = round % 2 === 0 ? names : [...names].reverse()
+    for (const name of order) samples[name].push(await contenders[name](options.seconds))
+  }
+  return samples
+}
+
+/** {@link alternateSamples} for contenders that count operations: their rates per round. */
 export async function alternate(
   contenders: Record<string, Measure>,
   options: { rounds: number; seconds: number; warmupSeconds: number },
 ): Promise<Rates> {
-  const names = Object.keys(contenders)
-  const rates: Rates = Object.fromEntries(names.map((name) => [name, []]))
-  for (const name of names) await contenders[name]!(options.warmupSeconds)
-  for (let round = 0; round < options.rounds; round++) {
-    const order = round % 2 === 0 ? names : [...names].reverse()
-    for (const name of order) {
-      const { completed, seconds } = await contenders[name]!(options.seconds)
-      rates[name]!.push(completed / seconds)
-    }
-  }
-  return rates
+  const samples = await alternateSamples(contenders, options)
+  return Object.fromEntries(
+    Object.entries(samples).map(([name, runs]) => [name, runs.map((r) => r.completed / r.seconds)]),
+  )
 }
 
 /** A ratio summarised over rounds: each round's ratio is taken side by side, then the median. */

@@ -49,7 +49,10 @@ export function describeMachine(): Machine {
     memoryGiB: Math.round(os.totalmem() / 2 ** 30),
     node: process.version,
     packages: Object.fromEntries(
-      ['fastify', 'jose', 'undici', 'better-sqlite3'].map((name) => [name, installedVersion(name)]),
+      ['fastify', 'jose', 'undici', 'better-sqlite3', 'oidc-provider'].map((name) => [
+        name,
+        installedVersion(name),
+      ]),
     ),
     commit: commit(),
     loadAverage: loadAverage(),

@@ -1,5 +1,16 @@
 import { median, ratioOf } from './alternate.js'
+import {
+  budgetMarkdown,
+  ceilingMarkdown,
+  exchangeMarkdown,
+  herdMarkdown,
+  latencyMarkdown,
+  profileMarkdown,
+  sweepMarkdown,
+} from './exchange_report.js'
 import type { Machine } from './machine.js'
+import type { BenchResults } from './results.js'
+import { evaluateTargets, verdict } from './targets.js'
 
 /** One table row: a wifkit rate against its baseline, with the issue's target if it has one. */
 export interface Row {
@@ -61,4 +72,101 @@ export function resultsMarkdown(rows: readonly Row[]): { table: string; met: boo
     )
   }
   return { table: lines.join('\n'), met }
+}
+
+/** The targets as a markdown table, each figure beside its target and PASS or FAIL. */
+export function targetsMarkdown(results: BenchResults): string {
+  const rows = evaluateTargets(results).map(
+    (t) => `| ${t.what} | ${t.figure} | ${t.target} | ${verdict(t)} |`,
+  )
+  return ['| Target | This run | Target | Result |', '| --- | ---: | ---: | --- |', ...rows].join(
+    '\n',
+  )
+}
+
+/** The whole generated results section of docs/BENCHMARKS.md for one run. */
+export function runMarkdown(results: BenchResults, plotFile: string): string {
+  const { plan, pinning } = results
+  const jwksMint = resultsMarkdown([
+    {
+      what: 'JWKS GET',
+      unit: `req/s, 32 connections`,
+      subject: results.jwks.wifkit!,
+      baseline: results.jwks.bare!,
+      baselineLabel: 'bare Fastify',
+      target: 0.8,
+    },
+    {
+      what: 'Mint in process',
+      unit: 'tokens/s, 8 in flight',
+      subject: results.mint.rates.wifkit!,
+      baseline: results.mint.rates.raw!,
+      baselineLabel: 'async crypto.sign RS256',
+      target: 0.7,
+    },
+    {
+      what: 'Mint in process',
+      unit: 'tokens/s, one at a time',
+      subject: results.mint.rates.wifkitSerial!,
+      baseline: results.mint.rates.rawSerial!,
+      baselineLabel: 'crypto.sign RS256',
+    },
+    {
+      what: 'Mint over the admin API',
+      unit: 'tokens/s, 8 connections',
+      subject: results.mint.rates.http!,
+      baseline: results.mint.rates.raw!,
+      baselineLabel: 'async crypto.sign RS256',
+    },
+  ]).table
+  const ex = plan.exchange
+  return [
+    `### Run of ${results.date}${results.quick ? ' (quick)' : ''}`,
+    '',
+    machineMarkdown(results.machine, results.endLoadAverage),
+    `- Pinning: ${
+      pinning
+        ? `servers on CPU ${pinning.server}, load generator and bench on CPU ${pinning.load} (taskset)`
+        : 'none (fewer than 2 CPUs or no taskset)'
+    }`,
+    `- Plan: exchange ${ex.rounds} rounds × ${ex.seconds} s per contender at ${ex.concurrency} ` +
+      `connections; sweep ${plan.sweep.seconds} s per point; herd of ${plan.herdRequests}; ` +
+      `${Math.round(results.seconds)} s in all`,
+    '',
+    '#### Targets',
+    '',
+    targetsMarkdown(results),
+    '',
+    '#### Ceiling C, per core',
+    '',
+    ceilingMarkdown(results),
+    '',
+    '#### Token exchange',
+    '',
+    exchangeMarkdown(results),
+    '',
+    latencyMarkdown(results),
+    '',
+    '#### Cold-issuer herd',
+    '',
+    herdMarkdown(results),
+    '',
+    '#### Throughput and p99 against concurrency',
+    '',
+    `![Throughput and p99 latency against connections, wifkit and oidc-provider](${plotFile})`,
+    '',
+    sweepMarkdown(results),
+    '',
+    '#### Where the time goes',
+    '',
+    budgetMarkdown(results),
+    '',
+    profileMarkdown('wifkit, distinct assertions', results.profiles.wifkit),
+    '',
+    profileMarkdown('oidc-provider', results.profiles.peer),
+    '',
+    '#### Issuer: JWKS and mint (in process, not pinned)',
+    '',
+    jwksMint,
+  ].join('\n')
 }

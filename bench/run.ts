@@ -1,77 +1,119 @@
-// `npm run bench`: the performance targets of the issuer, measured side by side in one process
-// and one run (STYLE.md §2.13). Results and how to read them: docs/BENCHMARKS.md.
+// `npm run bench`: wifkit against its ceilings and a peer, side by side in one run (STYLE.md
+// §2.13, issue 8). Writes bench/results/latest.json, regenerates docs/BENCHMARKS.md from it and
+// prints the section on stdout. `-- --quick`: a short smoke run into bench/results/quick.json
+// that leaves the docs alone. `-- --report FILE`: regenerate the docs from a saved run.
+import { mkdir, readFile, writeFile } from 'node:fs/promises'
+import { writeDocs } from './docs_page.js'
+import { benchExchange, exchangeTargets } from './exchange_bench.js'
+import { startExchangeSetup } from './exchange_setup.js'
+import { benchHerd } from './herd_bench.js'
 import { LoadClient } from './http_load.js'
-import { benchJwks, JWKS_CONCURRENCY } from './jwks_bench.js'
+import { Sampler } from './http_sample.js'
+import { benchJwks } from './jwks_bench.js'
 import { describeMachine, loadAverage } from './machine.js'
-import { benchMint, MINT_HTTP_CONCURRENCY, MINT_IN_FLIGHT } from './mint_bench.js'
-import { machineMarkdown, resultsMarkdown } from './report.js'
+import { benchMint } from './mint_bench.js'
+import { choosePinning, pin } from './pinning.js'
+import { profileBurst } from './profile_bench.js'
+import { runMarkdown } from './report.js'
+import { FULL_PLAN, QUICK_PLAN, type BenchResults } from './results.js'
+import { benchSweep } from './sweep_bench.js'
+import { evaluateTargets, verdict } from './targets.js'
 import { startWifkit } from './wifkit_fixture.js'
 
-// About 60 s in all: enough rounds for a median, short enough to rerun on a whim.
-const JWKS_PLAN = { rounds: 4, seconds: 3, warmupSeconds: 1 }
-const MINT_PLAN = { rounds: 4, seconds: 2, warmupSeconds: 0.5 }
+const RESULTS = new URL('./results/', import.meta.url)
+const PROFILE_TOP = 12
 
-/** The issue's targets: wifkit's rate as a fraction of its baseline's. */
-const JWKS_TARGET = 0.8
-const MINT_TARGET = 0.7
-
-async function main(): Promise<void> {
+async function measure(quick: boolean): Promise<BenchResults> {
+  const plan = quick ? QUICK_PLAN : FULL_PLAN
   const machine = describeMachine()
   const started = performance.now()
-  const fixture = await startWifkit()
   const load = new LoadClient()
   try {
-    console.error('JWKS GET: wifkit vs bare Fastify…')
-    const jwks = await benchJwks(load, fixture.jwksUrl, JWKS_PLAN)
-    console.error('mint: wifkit vs crypto.sign vs admin API…')
-    const mint = await benchMint(fixture, load, MINT_PLAN)
-    const { table, met } = resultsMarkdown([
-      {
-        what: 'JWKS GET',
-        unit: `req/s, ${JWKS_CONCURRENCY} connections`,
-        subject: jwks.wifkit!,
-        baseline: jwks.bare!,
-        baselineLabel: 'bare Fastify',
-        target: JWKS_TARGET,
-      },
-      {
-        what: 'Mint in process',
-        unit: `tokens/s, ${MINT_IN_FLIGHT} in flight`,
-        subject: mint.rates.wifkit!,
-        baseline: mint.rates.raw!,
-        baselineLabel: 'async crypto.sign RS256',
-        target: MINT_TARGET,
-      },
-      {
-        what: 'Mint in process',
-        unit: 'tokens/s, one at a time',
-        subject: mint.rates.wifkitSerial!,
-        baseline: mint.rates.rawSerial!,
-        baselineLabel: 'crypto.sign RS256',
-      },
-      {
-        what: 'Mint over the admin API',
-        unit: `tokens/s, ${MINT_HTTP_CONCURRENCY} connections`,
-        subject: mint.rates.http!,
-        baseline: mint.rates.raw!,
-        baselineLabel: 'async crypto.sign RS256',
-      },
-    ])
-    const seconds = ((performance.now() - started) / 1000).toFixed(0)
-    console.log(`## Run of ${new Date().toISOString().slice(0, 10)}\n`)
-    console.log(machineMarkdown(machine, loadAverage()))
-    console.log(
-      `- Plan: JWKS ${JWKS_PLAN.rounds} rounds × ${JWKS_PLAN.seconds} s per side, mint ` +
-        `${MINT_PLAN.rounds} rounds × ${MINT_PLAN.seconds} s per side; ` +
-        `signing input ${mint.signingInputBytes} bytes; ${seconds} s in all\n`,
-    )
-    console.log(table)
-    // A report, not a gate (STYLE.md §2.13): a missed target is printed, not an exit code.
-    console.log(`\nAll targets met: ${met ? 'yes' : 'no'}`)
+    // The issuer rows run in this process, as before the exchange rows existed.
+    const fixture = await startWifkit()
+    let jwks, mint
+    try {
+      console.error('JWKS GET: wifkit vs bare Fastify…')
+      jwks = await benchJwks(load, fixture.jwksUrl, plan.jwks)
+      console.error('mint: wifkit vs crypto.sign vs admin API…')
+      mint = await benchMint(fixture, load, plan.mint)
+    } finally {
+      await fixture.close()
+    }
+    const pinning = choosePinning()
+    if (pinning) pin(process.pid, pinning.load)
+    console.error('starting wifkit, oidc-provider and the ceiling in child processes…')
+    const setup = await startExchangeSetup(pinning?.server)
+    try {
+      // With 2 cores, one each; with more, the first load core stands for the load generator's.
+      const cores = pinning
+        ? { server: Number(pinning.server), load: Number(pinning.load.split('-')[0]) }
+        : undefined
+      const sampler = new Sampler(load, cores)
+      console.error('ceiling and exchange rounds…')
+      const exchange = await benchExchange(setup, sampler, plan.exchange)
+      const targets = exchangeTargets(setup)
+      console.error('concurrency sweep…')
+      const sweep = await benchSweep(
+        sampler,
+        { wifkit: targets.distinct, peer: targets.peer },
+        plan.sweep,
+      )
+      console.error('cold-issuer herd…')
+      const herd = await benchHerd(load, setup.coldWifkit, setup.cold, plan.herdRequests)
+      console.error('profiles…')
+      const burst = {
+        concurrency: plan.exchange.concurrency,
+        seconds: plan.profileSeconds,
+        top: PROFILE_TOP,
+      }
+      const profiles = {
+        wifkit: await profileBurst(sampler, targets.distinct, burst),
+        peer: await profileBurst(sampler, targets.peer, burst),
+      }
+      return {
+        date: new Date().toISOString().slice(0, 10),
+        quick,
+        machine,
+        endLoadAverage: loadAverage(),
+        pinning: pinning ?? null,
+        plan,
+        seconds: (performance.now() - started) / 1000,
+        jwks,
+        mint,
+        exchange,
+        sweep,
+        herd,
+        profiles,
+      }
+    } finally {
+      await setup.close()
+    }
   } finally {
     await load.close()
-    await fixture.close()
   }
 }
 
-await main()
+async function main(argv: string[]): Promise<void> {
+  const reportIndex = argv.indexOf('--report')
+  if (reportIndex >= 0) {
+    const file = argv[reportIndex + 1]
+    if (file === undefined) throw new TypeError('--report needs a results file')
+    await writeDocs(JSON.parse(await readFile(file, 'utf8')) as BenchResults)
+    return
+  }
+  const quick = argv.includes('--quick')
+  const results = await measure(quick)
+  await mkdir(RESULTS, { recursive: true })
+  const file = new URL(quick ? 'quick.json' : 'latest.json', RESULTS)
+  await writeFile(file, `${JSON.stringify(results, null, 2)}\n`)
+  if (!quick) await writeDocs(results)
+  console.log(runMarkdown(results, 'benchmarks-exchange.svg'))
+  // A report, not a gate (STYLE.md §2.13): a missed target is printed, not an exit code.
+  for (const t of evaluateTargets(results)) {
+    console.error(`${verdict(t).padEnd(4)} ${t.what}: ${t.figure} (target ${t.target})`)
+  }
+  console.error(`results: ${file.pathname}${quick ? '' : '; docs/BENCHMARKS.md regenerated'}`)
+}
+
+await main(process.argv.slice(2))
