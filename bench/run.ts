@@ -2,8 +2,8 @@
 // §2.13, issue 8). Writes bench/results/latest.json, regenerates docs/BENCHMARKS.md from it and
 // prints the section on stdout. `-- --quick`: a short smoke run into bench/results/quick.json
 // that leaves the docs alone. `-- --report FILE`: regenerate the docs from a saved run.
-import { mkdir, readFile, writeFile } from 'node:fs/promises'
-import { writeDocs } from './docs_page.js'
+import { mkdir, readFile } from 'node:fs/promises'
+import { writeDocs, writeFormatted } from './docs_page.js'
 import { benchExchange, exchangeTargets } from './exchange_bench.js'
 import { startExchangeSetup } from './exchange_setup.js'
 import { benchHerd } from './herd_bench.js'
@@ -106,7 +106,7 @@ async function main(argv: string[]): Promise<void> {
   const results = await measure(quick)
   await mkdir(RESULTS, { recursive: true })
   const file = new URL(quick ? 'quick.json' : 'latest.json', RESULTS)
-  await writeFile(file, `${JSON.stringify(results, null, 2)}\n`)
+  await writeFormatted(file, JSON.stringify(results))
   if (!quick) await writeDocs(results)
   console.log(runMarkdown(results, 'benchmarks-exchange.svg'))
   // A report, not a gate (STYLE.md §2.13): a missed target is printed, not an exit code.
