@@ -42,7 +42,9 @@ export const configSchema = z
       .string()
       .regex(/^(sqlite:.+|postgres(ql)?:\/\/.+)$/, 'must be sqlite:PATH or postgres://…')
       .default('sqlite:wifkit.db')
-      .describe('Database: `sqlite:PATH` (relative to the config file) or `postgres://…`.'),
+      .describe(
+        'Database: `sqlite:PATH` (relative to the config file) for one node, or a `postgres://…` URL for several (docs/storage.md).',
+      ),
     public: z
       .object({
         listen: listenAddress

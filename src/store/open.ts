@@ -14,17 +14,15 @@ interface Opened {
   dialect: Dialect
   db: Kysely<Database>
   close: () => Promise<void>
-  /** Where the database is, without credentials, for messages. */
-  label: string
 }
 
 function open(storage: string): Opened {
   if (storage.startsWith('sqlite:')) {
     const path = storage.slice('sqlite:'.length)
-    return { dialect: 'sqlite', ...openSqlite(path), label: storage }
+    return { dialect: 'sqlite', ...openSqlite(path) }
   }
   if (POSTGRES_URL.test(storage)) {
-    return { dialect: 'postgres', ...openPostgres(storage), label: describePostgresUrl(storage) }
+    return { dialect: 'postgres', ...openPostgres(storage) }
   }
   throw new UsageError(
     `storage ${storage.split(':')[0]}: is not supported; use sqlite:PATH or postgres://…`,
@@ -37,23 +35,33 @@ function open(storage: string): Opened {
  * same repositories and the same migrations.
  */
 export async function openStore(storage: string): Promise<Store & { migrationsApplied: string[] }> {
-  const { dialect, db, close, label } = open(storage)
+  const label = POSTGRES_URL.test(storage) ? describePostgresUrl(storage) : storage
+  let opened: Opened
+  try {
+    opened = open(storage)
+  } catch (error) {
+    throw cannotOpen(label, error)
+  }
+  const { dialect, db, close } = opened
   let migrationsApplied: string[]
   try {
     migrationsApplied = await migrateToLatest(db as Kysely<unknown>, dialect)
   } catch (error) {
     await close()
-    if (error instanceof UsageError) throw error
-    // The message names the database without its password (STYLE.md §2.18).
-    throw new UsageError(`cannot open ${label}: ${reason(error)}`, { cause: error })
+    throw cannotOpen(label, error)
   }
   return Object.assign(kyselyStore(db, dialect, close), { migrationsApplied })
 }
 
-/** A connection failure to localhost is an AggregateError with an empty message. */
-function reason(error: unknown): string {
-  if (error instanceof AggregateError && error.message === '') {
-    return error.errors.map((e: Error) => e.message).join('; ')
-  }
-  return error instanceof Error ? error.message : String(error)
+/** One line naming the database without its password (STYLE.md §2.18), for exit code 1. */
+function cannotOpen(label: string, error: unknown): UsageError {
+  if (error instanceof UsageError) return error
+  // A refused connection to localhost is an AggregateError with an empty message.
+  const reason =
+    error instanceof AggregateError && error.message === ''
+      ? error.errors.map((e: Error) => e.message).join('; ')
+      : error instanceof Error
+        ? error.message
+        : String(error)
+  return new UsageError(`cannot open ${label}: ${reason}`, { cause: error })
 }

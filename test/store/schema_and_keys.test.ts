@@ -1,9 +1,13 @@
 import assert from 'node:assert/strict'
 import { randomBytes, randomUUID } from 'node:crypto'
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { after, test } from 'node:test'
 import { setTimeout as delay } from 'node:timers/promises'
 import BetterSqlite3 from 'better-sqlite3'
 import pg from 'pg'
+import { UsageError } from '../../src/errors/index.js'
 import { KeyIntegrityError, KeyService } from '../../src/keys/index.js'
 import { openStore, type IssuerRecord, type Store } from '../../src/store/index.js'
 import { ManualClock } from '../../src/util/index.js'
@@ -32,10 +36,26 @@ const issuer = (name: string): IssuerRecord => ({
 
 test('IF-22: an unreachable PostgreSQL is named in the error without its password', async () => {
   await assert.rejects(openStore('postgres://wk:hunter2-secret@127.0.0.1:1/test'), (e: Error) => {
+    assert.ok(e instanceof UsageError)
     assert.match(e.message, /^cannot open postgres:\/\/wk@127\.0\.0\.1:1\/test: /)
     assert.ok(!e.message.includes('hunter2'))
     return true
   })
+})
+
+test('a SQLite file that cannot be created is one line naming it', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'wifkit-store-'))
+  const file = join(dir, 'a-file')
+  await writeFile(file, '')
+  try {
+    await assert.rejects(openStore(`sqlite:${file}/db.sqlite`), (e: Error) => {
+      assert.ok(e instanceof UsageError)
+      assert.equal(e.message.startsWith(`cannot open sqlite:${file}/db.sqlite: `), true, e.message)
+      return true
+    })
+  } finally {
+    await rm(dir, { recursive: true, force: true })
+  }
 })
 
 test('IF-22: an unknown storage scheme is refused, naming both supported ones', async () => {
