@@ -104,6 +104,18 @@ export class AdminClient {
     return { body: parsed as T, headers: response.headers }
   }
 
+  /**
+   * GETs a public URL (discovery, JWKS) with the same trust as the admin API, so a dev CA covers
+   * both; no admin token is sent. Network failures reject with the fetch error.
+   */
+  async getPublic(url: string): Promise<Response> {
+    return fetch(url, {
+      signal: AbortSignal.timeout(10_000),
+      redirect: 'manual',
+      ...(this.#agent ? { dispatcher: this.#agent } : {}),
+    } as RequestInit)
+  }
+
   async close(): Promise<void> {
     await this.#agent?.close()
   }

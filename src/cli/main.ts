@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander'
 import { ConfigError, UsageError } from '../errors/index.js'
 import { registerDevCommand } from './commands/dev.js'
+import { registerDoctorCommand } from './commands/doctor.js'
 import { registerExplainCommand } from './commands/explain.js'
 import { registerDirectoryCommands } from './commands/directory.js'
 import { registerIssuerCommands } from './commands/issuer.js'
@@ -25,6 +26,7 @@ export function buildProgram(): Command {
   registerJwksCommand(program)
   registerExplainCommand(program)
   registerDirectoryCommands(program)
+  registerDoctorCommand(program)
   registerWebhookCommands(program)
   return program
 }
