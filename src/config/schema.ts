@@ -185,6 +185,38 @@ export const configSchema = z
       })
       .strict()
       .default({ defaultRetentionDays: 90, purgeIntervalSeconds: 3600 }),
+    cache: z
+      .object({
+        maxStalenessSeconds: z
+          .number()
+          .int()
+          .min(0)
+          .max(3600)
+          .default(60)
+          .describe(
+            'How long cached directory reads and keys keep answering without confirmation from the ' +
+              'database. A security trade-off: during a database outage a credential deleted just ' +
+              'before it keeps working up to this long. 0 turns the cache off (docs/storage.md).',
+          ),
+        versionCheckMs: z
+          .number()
+          .int()
+          .min(100)
+          .max(10000)
+          .default(500)
+          .describe(
+            'How often the change counter is read, the fallback for missed change notifications.',
+          ),
+        maxEntries: z
+          .number()
+          .int()
+          .min(100)
+          .max(10_000_000)
+          .default(100_000)
+          .describe('Cached read answers kept at most; the oldest is dropped first.'),
+      })
+      .strict()
+      .default({ maxStalenessSeconds: 60, versionCheckMs: 500, maxEntries: 100_000 }),
     log: z
       .object({
         level: z

@@ -25,6 +25,7 @@ const defaults: Config = {
     revealMatchDetails: false,
   },
   vaults: { defaultRetentionDays: 90, purgeIntervalSeconds: 3600 },
+  cache: { maxStalenessSeconds: 60, versionCheckMs: 500, maxEntries: 100_000 },
   log: { level: 'info' },
 }
 
@@ -383,6 +384,9 @@ test('IF-25: every configuration leaf has its WIFKIT_ variable and value kind', 
       ['vaults.resource', 'WIFKIT_VAULTS_RESOURCE', 'string'],
       ['vaults.defaultRetentionDays', 'WIFKIT_VAULTS_DEFAULTRETENTIONDAYS', 'number'],
       ['vaults.purgeIntervalSeconds', 'WIFKIT_VAULTS_PURGEINTERVALSECONDS', 'number'],
+      ['cache.maxStalenessSeconds', 'WIFKIT_CACHE_MAXSTALENESSSECONDS', 'number'],
+      ['cache.versionCheckMs', 'WIFKIT_CACHE_VERSIONCHECKMS', 'number'],
+      ['cache.maxEntries', 'WIFKIT_CACHE_MAXENTRIES', 'number'],
       ['log.level', 'WIFKIT_LOG_LEVEL', 'string'],
     ],
   )
