@@ -131,7 +131,9 @@ export async function createServer(options: ServerOptions): Promise<WifkitServer
     },
     signIns,
   )
-  await ensureStsKey(keys)
+  // Nodes starting together on a new database would each see no STS key and add one; the
+  // waiting lock makes the first create it and the others find it (issue #7).
+  await store.exclusively('sts-first-key', () => ensureStsKey(keys), { wait: true })
   const minted = metrics.counter('wifkit_tokens_minted_total', 'Tokens minted, by issuer.', [
     'issuer',
   ])
@@ -238,16 +240,22 @@ export async function createServer(options: ServerOptions): Promise<WifkitServer
 
   let timer: NodeJS.Timeout | undefined
   let purgeTimer: NodeJS.Timeout | undefined
+  // One node at a time rotates and retires keys (issue #7); the others skip the tick. Rotation
+  // stays transactional, so even two overlapping runs could not add two pending keys.
   const maintain = async () => {
-    const events = [
+    const run = await store.exclusively('key-maintenance', async () => [
       ...(await issuers.maintain()),
       ...(await maintainStsKeys(keys, tokens.policy, clock, {
         rotationIntervalDays: config.keys.rotationIntervalDays,
         prePublishSeconds: config.keys.prePublishSeconds,
       })),
-    ]
-    for (const event of events) logger.info({ event }, 'key maintenance')
-    return events
+    ])
+    if (!run.ran) {
+      logger.debug('key maintenance skipped: another node is running it')
+      return []
+    }
+    for (const event of run.value) logger.info({ event }, 'key maintenance')
+    return run.value
   }
   return {
     config,
@@ -273,10 +281,13 @@ export async function createServer(options: ServerOptions): Promise<WifkitServer
       timer.unref()
       if (vaultApp) {
         purgeTimer = setInterval(() => {
-          secrets
-            .purgeDue()
-            .then((purged) => {
-              if (purged > 0) logger.info({ purged }, 'purged soft-deleted secrets past retention')
+          store
+            .exclusively('secret-purge', () => secrets.purgeDue())
+            .then((run) => {
+              if (!run.ran) logger.debug('secret purge skipped: another node is running it')
+              else if (run.value > 0) {
+                logger.info({ purged: run.value }, 'purged soft-deleted secrets past retention')
+              }
             })
             .catch((error: unknown) => logger.error({ err: error }, 'secret purge failed'))
         }, config.vaults.purgeIntervalSeconds * 1000)

@@ -2,7 +2,7 @@ import { sql, type Kysely, type Selectable } from 'kysely'
 import type { Dialect } from './migrations/index.js'
 import type { Database, IssuerTable, SigningKeyTable } from './tables.js'
 import type { IssuerRecord, Publication, SigningKeyRecord } from './records.js'
-import type { Store } from './store.js'
+import type { Exclusively, Store } from './store.js'
 import { directoryRepository } from './repositories/directory.js'
 import { roleAssignmentRepository, signInRepository } from './repositories/roles_and_sign_ins.js'
 import { vaultRepository } from './repositories/vaults.js'
@@ -45,6 +45,7 @@ export function kyselyStore(
   db: Kysely<Database>,
   dialect: Dialect,
   close: () => Promise<void>,
+  exclusively: Exclusively,
 ): Store {
   const store: Store = {
     dialect,
@@ -202,9 +203,10 @@ export function kyselyStore(
         db
           .transaction()
           .setIsolationLevel('serializable')
-          .execute((trx) => work(kyselyStore(trx, dialect, close)))
+          .execute((trx) => work(kyselyStore(trx, dialect, close, exclusively)))
       return dialect === 'postgres' ? retrySerializationFailures(run) : run()
     },
+    exclusively,
     async ping() {
       await sql`select 1`.execute(db)
     },

@@ -5,8 +5,9 @@ import { migrateToLatest } from './migrate.js'
 import type { Dialect } from './migrations/index.js'
 import { describePostgresUrl, openPostgres } from './postgres/open.js'
 import { openSqlite } from './sqlite/open.js'
+import { runOnSingleNode } from './sqlite/single_node_lock.js'
 import type { Database } from './tables.js'
-import type { Store } from './store.js'
+import type { Exclusively, Store } from './store.js'
 
 const POSTGRES_URL = /^postgres(ql)?:\/\//
 
@@ -14,12 +15,13 @@ interface Opened {
   dialect: Dialect
   db: Kysely<Database>
   close: () => Promise<void>
+  exclusively: Exclusively
 }
 
 function open(storage: string): Opened {
   if (storage.startsWith('sqlite:')) {
     const path = storage.slice('sqlite:'.length)
-    return { dialect: 'sqlite', ...openSqlite(path) }
+    return { dialect: 'sqlite', ...openSqlite(path), exclusively: runOnSingleNode }
   }
   if (POSTGRES_URL.test(storage)) {
     return { dialect: 'postgres', ...openPostgres(storage) }
@@ -42,7 +44,7 @@ export async function openStore(storage: string): Promise<Store & { migrationsAp
   } catch (error) {
     throw cannotOpen(label, error)
   }
-  const { dialect, db, close } = opened
+  const { dialect, db, close, exclusively } = opened
   let migrationsApplied: string[]
   try {
     migrationsApplied = await migrateToLatest(db as Kysely<unknown>, dialect)
@@ -50,7 +52,7 @@ export async function openStore(storage: string): Promise<Store & { migrationsAp
     await close()
     throw cannotOpen(label, error)
   }
-  return Object.assign(kyselyStore(db, dialect, close), { migrationsApplied })
+  return Object.assign(kyselyStore(db, dialect, close, exclusively), { migrationsApplied })
 }
 
 /** One line naming the database without its password (STYLE.md §2.18), for exit code 1. */

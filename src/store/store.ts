@@ -38,6 +38,19 @@ export interface AuditRepository {
   append(entry: AuditEntry): Promise<void>
 }
 
+/** What `Store.exclusively` reports: whether `work` ran here, and its result when it did. */
+export type Exclusive<T> = { ran: true; value: T } | { ran: false }
+
+/**
+ * Runs `work` while no other holder of `lock` runs: with `wait` after the current holder is done,
+ * otherwise at once or not at all (`ran: false`).
+ */
+export type Exclusively = <T>(
+  lock: string,
+  work: () => Promise<T>,
+  options?: { wait?: boolean },
+) => Promise<Exclusive<T>>
+
 /**
  * Everything wifkit persists, behind one interface that SQLite and PostgreSQL both implement with
  * the same query-builder code.
@@ -55,6 +68,13 @@ export interface Store {
   readonly vaults: VaultRepository
   /** Runs `work` atomically: all of its writes land, or none do. */
   transaction<T>(work: (store: Store) => Promise<T>): Promise<T>
+  /**
+   * Keeps a job to one node at a time (issue #7): key rotation, the purge, creating a first key.
+   * PostgreSQL uses an advisory lock that dies with its node; SQLite serves one node per file, so
+   * `work` simply runs. Correctness still rests on transactions; this only keeps nodes from
+   * repeating each other's work.
+   */
+  readonly exclusively: Exclusively
   /** Throws when the database cannot be reached. */
   ping(): Promise<void>
   close(): Promise<void>

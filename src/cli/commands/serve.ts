@@ -45,33 +45,41 @@ export function registerServeCommands(program: Command): void {
       const config = await loadConfig(flags.config)
       const server = await createServer({ config, createKek: true })
       try {
-        if ((await server.store.settings.get(INITIALISED)) !== undefined) {
-          printResult(
-            flags.json ?? false,
-            { initialised: true },
-            () => 'already initialised; nothing changed',
-          )
-          return
-        }
-        const { issuer } = await server.issuers.create({ name: flags.issuer })
-        const tenant = await server.directory.createTenant({ displayName: 'default' })
-        const now = Math.floor(Date.now() / 1000)
-        await server.store.settings.set(DEFAULT_TENANT_SETTING, tenant.id, now)
-        const adminToken = await issueBootstrapToken(server.store, systemClock, 'wifkit init')
-        await server.store.settings.set(
-          INITIALISED,
-          new Date().toISOString(),
-          Math.floor(Date.now() / 1000),
-        )
-        printResult(
-          flags.json ?? false,
-          { adminToken, tenantId: tenant.id, issuer: issuer.url },
-          () =>
-            [
-              `initialised; issuer ${issuer.name} is ${issuer.url}; default tenant ${tenant.id}`,
-              'bootstrap admin token (shown once, store it now):',
-              adminToken,
-            ].join('\n'),
+        // Init Jobs started together (one per replica) must initialise once; the others wait,
+        // then find the database initialised (issue #7).
+        await server.store.exclusively(
+          'init',
+          async () => {
+            if ((await server.store.settings.get(INITIALISED)) !== undefined) {
+              printResult(
+                flags.json ?? false,
+                { initialised: true },
+                () => 'already initialised; nothing changed',
+              )
+              return
+            }
+            const { issuer } = await server.issuers.create({ name: flags.issuer })
+            const tenant = await server.directory.createTenant({ displayName: 'default' })
+            const now = Math.floor(Date.now() / 1000)
+            await server.store.settings.set(DEFAULT_TENANT_SETTING, tenant.id, now)
+            const adminToken = await issueBootstrapToken(server.store, systemClock, 'wifkit init')
+            await server.store.settings.set(
+              INITIALISED,
+              new Date().toISOString(),
+              Math.floor(Date.now() / 1000),
+            )
+            printResult(
+              flags.json ?? false,
+              { adminToken, tenantId: tenant.id, issuer: issuer.url },
+              () =>
+                [
+                  `initialised; issuer ${issuer.name} is ${issuer.url}; default tenant ${tenant.id}`,
+                  'bootstrap admin token (shown once, store it now):',
+                  adminToken,
+                ].join('\n'),
+            )
+          },
+          { wait: true },
         )
       } finally {
         await server.close()

@@ -1,6 +1,8 @@
 import { Kysely, PostgresDialect } from 'kysely'
 import pg from 'pg'
 import type { Database } from '../tables.js'
+import type { Exclusively } from '../store.js'
+import { advisoryLocks } from './advisory_lock.js'
 
 /**
  * Connections per process. Every request needs at most one at a time and holds it for a few
@@ -45,7 +47,11 @@ export function describePostgresUrl(url: string): string {
  * (`postgres://user@host:5432/db?sslmode=verify-full`); a password may come from `PGPASSWORD`
  * instead, and `options=-c search_path=NAME` puts wifkit's tables in a schema of their own.
  */
-export function openPostgres(url: string): { db: Kysely<Database>; close: () => Promise<void> } {
+export function openPostgres(url: string): {
+  db: Kysely<Database>
+  close: () => Promise<void>
+  exclusively: Exclusively
+} {
   const pool = new pg.Pool({
     connectionString: url,
     application_name: 'wifkit',
@@ -59,5 +65,5 @@ export function openPostgres(url: string): { db: Kysely<Database>; close: () => 
   // database is still away. Without a listener Node would end the process on this event.
   pool.on('error', () => {})
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
-  return { db, close: () => db.destroy() }
+  return { db, close: () => db.destroy(), exclusively: advisoryLocks(pool) }
 }
