@@ -8,6 +8,7 @@ import { after, before, test } from 'node:test'
 import { ensureLocalTls, freePort } from '../../../src/dev/index.js'
 import { runCli, WIFKIT_BIN, type CliResult } from '../../support/cli.js'
 import { trustingFetch } from '../../support/https.js'
+import { serveConfig } from '../../support/serve_cluster.js'
 import { forEachBackend, type TestDatabase } from '../../support/store_backends.js'
 
 // PostgreSQL trusts local connections here, so any password is accepted; it must still never
@@ -42,24 +43,7 @@ forEachBackend((backend) => {
     )
     assert.ok(storage.includes(PASSWORD))
     configFile = join(dir, 'wifkit.yaml')
-    await writeFile(
-      configFile,
-      [
-        `storage: ${JSON.stringify(storage)}`,
-        'public:',
-        `  listen: 127.0.0.1:${publicPort}`,
-        `  url: https://localhost:${publicPort}`,
-        `  tls: { cert: ${tls.certFile}, key: ${tls.keyFile} }`,
-        'admin:',
-        `  listen: 127.0.0.1:${adminPort}`,
-        `  tls: { cert: ${tls.certFile}, key: ${tls.keyFile} }`,
-        'keys:',
-        '  kekFile: secrets/kek',
-        'log:',
-        '  level: info',
-        '',
-      ].join('\n'),
-    )
+    await writeFile(configFile, serveConfig({ storage, publicPort, adminPort, tls }))
   })
 
   after(async () => {

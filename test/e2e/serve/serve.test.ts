@@ -9,6 +9,7 @@ import * as jose from 'jose'
 import { ensureLocalTls, freePort } from '../../../src/dev/index.js'
 import { runCli, WIFKIT_BIN } from '../../support/cli.js'
 import { trustingFetch } from '../../support/https.js'
+import { serveConfig } from '../../support/serve_cluster.js'
 
 let dir: string
 let configFile: string
@@ -25,21 +26,7 @@ before(async () => {
   configFile = join(dir, 'wifkit.yaml')
   await writeFile(
     configFile,
-    [
-      'storage: sqlite:data/wifkit.db',
-      'public:',
-      `  listen: 127.0.0.1:${publicPort}`,
-      `  url: https://localhost:${publicPort}`,
-      `  tls: { cert: ${tls.certFile}, key: ${tls.keyFile} }`,
-      'admin:',
-      `  listen: 127.0.0.1:${adminPort}`,
-      `  tls: { cert: ${tls.certFile}, key: ${tls.keyFile} }`,
-      'keys:',
-      '  kekFile: secrets/kek',
-      'log:',
-      '  level: info',
-      '',
-    ].join('\n'),
+    serveConfig({ storage: 'sqlite:data/wifkit.db', publicPort, adminPort, tls }),
   )
 })
 
