@@ -1,14 +1,12 @@
 import assert from 'node:assert/strict'
-import { spawn } from 'node:child_process'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { setTimeout as delay } from 'node:timers/promises'
 import { after, before, test } from 'node:test'
 import { ensureLocalTls, freePort } from '../../../src/dev/index.js'
-import { runCli, WIFKIT_BIN, type CliResult } from '../../support/cli.js'
+import { runCli, type CliResult } from '../../support/cli.js'
 import { trustingFetch } from '../../support/https.js'
-import { serveConfig } from '../../support/serve_cluster.js'
+import { serveConfig, startServeNode } from '../../support/serve_cluster.js'
 import { forEachBackend, type TestDatabase } from '../../support/store_backends.js'
 
 // PostgreSQL trusts local connections here, so any password is accepted; it must still never
@@ -79,16 +77,12 @@ forEachBackend((backend) => {
 
   test('IF-22: serve on PostgreSQL mints a token and exchanges it at the STS', async () => {
     // The STS fetches its own issuer's discovery over HTTPS, signed by the test CA.
-    const child = spawn(process.execPath, [WIFKIT_BIN, 'serve', '--config', configFile], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, NODE_EXTRA_CA_CERTS: caFile },
-    })
-    let logs = ''
-    child.stdout.on('data', (d: Buffer) => (logs += d.toString()))
-    child.stderr.on('data', (d: Buffer) => (logs += d.toString()))
-    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve))
-    const { fetch, close } = await trustingFetch(caFile)
     const admin = `https://localhost:${adminPort}`
+    const node = await startServeNode(
+      { configFile, publicUrl: `https://localhost:${publicPort}`, adminUrl: admin },
+      caFile,
+    )
+    const { fetch, close } = await trustingFetch(caFile)
     const headers = { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' }
     const post = async (url: string, body: unknown) => {
       const response = await fetch(url, { method: 'POST', headers, body: JSON.stringify(body) })
@@ -99,12 +93,6 @@ forEachBackend((backend) => {
       return response.json() as Promise<Record<string, unknown>>
     }
     try {
-      for (let i = 0; ; i++) {
-        const ready = await fetch(`${admin}/readyz`).catch(() => undefined)
-        if (ready?.status === 200) break
-        assert.ok(i < 200, `serve did not become ready: ${logs}`)
-        await delay(100)
-      }
       const issuer = `https://localhost:${publicPort}/issuers/default`
       const minted = await post(
         `${admin}/issuers/default/api/v1/namespaces/pay/serviceaccounts/api/token`,
@@ -171,12 +159,12 @@ forEachBackend((backend) => {
           [tenantId.length, 'success'],
         ],
       )
-      child.kill('SIGTERM')
-      assert.equal(await exited, 0)
+      assert.equal(await node.stop('SIGTERM'), 0)
+      const logs = node.output()
       outputs.push(logs)
       assert.ok(!logs.includes(token), 'the token never reaches the log')
     } finally {
-      child.kill('SIGKILL')
+      await node.stop('SIGKILL')
       await close()
     }
   })
