@@ -1,11 +1,12 @@
 import { readFile, stat } from 'node:fs/promises'
 import { randomBytes } from 'node:crypto'
 import { UsageError } from '../errors/index.js'
-import { writeFileAtomic } from '../util/index.js'
+import { createFileAtomic } from '../util/index.js'
 
 /**
  * Reads the key-encryption key: 32 random bytes, base64, in a file of mode 0600 (IF-58).
- * With `createIfMissing` (dev and `init`), a missing file is created; an existing one is kept.
+ * With `createIfMissing` (dev and `init`), a missing file is created; an existing one is kept,
+ * including one that a concurrent process created a moment earlier.
  */
 export async function loadKek(file: string, createIfMissing: boolean): Promise<Buffer> {
   let text: string
@@ -18,8 +19,10 @@ export async function loadKek(file: string, createIfMissing: boolean): Promise<B
       )
     }
     const kek = randomBytes(32)
-    await writeFileAtomic(file, `${kek.toString('base64')}\n`, 0o600)
-    return kek
+    // Several `init`s or nodes may start together on a fresh volume: exactly one key may win, and
+    // the others must use it, or data sealed by a loser would be unreadable to everyone else.
+    if (await createFileAtomic(file, `${kek.toString('base64')}\n`, 0o600)) return kek
+    return loadKek(file, false)
   }
   const kek = Buffer.from(text.trim(), 'base64')
   if (kek.length !== 32) {

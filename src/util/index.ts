@@ -1,3 +1,3 @@
 export { type Clock, systemClock, epochSeconds, ManualClock } from './clock.js'
-export { writeFileAtomic } from './atomic_file.js'
+export { createFileAtomic, writeFileAtomic } from './atomic_file.js'
 export { sha256Hex, sha256Base64Url, constantTimeEqual } from './hash.js'
