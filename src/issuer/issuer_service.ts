@@ -4,6 +4,7 @@ import {
   scheduledRotationDue,
   signCompact,
   type KeyService,
+  type LoadedKey,
   type RotationPolicy,
   type SigningAlgorithm,
 } from '../keys/index.js'
@@ -177,6 +178,17 @@ export class IssuerService {
 
   async list(): Promise<IssuerRecord[]> {
     return this.#store.issuers.list()
+  }
+
+  /**
+   * The published keys of the served issuer whose URL is exactly `url`, or undefined when this
+   * deployment serves no such issuer. Static issuers are left out: relying parties read their
+   * copies from the static host, and so does the STS.
+   */
+  async publishedKeysOf(url: string): Promise<LoadedKey[] | undefined> {
+    const issuer = (await this.list()).find((i) => i.url === url && i.publication === 'served')
+    if (!issuer) return undefined
+    return (await this.#keys.schedule(issuer.id, this.policy(issuer))).published
   }
 
   /** Moves an issuer to a new URL; only `wifkit dev` does this, when its port changes. */

@@ -2,6 +2,11 @@ export { TokenService, STS_KEY_OWNER, type TokenServiceSettings } from './token_
 export { registerStsRoutes, type StsRouteDeps } from './routes.js'
 export { SignInLog } from './sign_in_log.js'
 export { IssuerKeyCache, IssuerMetadataError } from './federation/issuer_keys.js'
+export {
+  HostedFirstIssuerKeys,
+  type HostedKey,
+  type IssuerKeySource,
+} from './federation/hosted_issuer_keys.js'
 export { stsIssuer, tenantDiscoveryDocument } from './discovery.js'
 export {
   matchFederatedCredential,

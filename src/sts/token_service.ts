@@ -6,7 +6,7 @@ import { epochSeconds, sha256Hex, type Clock } from '../util/index.js'
 import { accessTokenClaims, asksForCae, tokenResponse } from './access_token.js'
 import { stsIssuer } from './discovery.js'
 import { parseAssertion } from './federation/assertion.js'
-import type { IssuerKeyCache } from './federation/issuer_keys.js'
+import type { IssuerKeySource } from './federation/hosted_issuer_keys.js'
 import { matchFederatedCredential, publicHint, type Fic } from './federation/match.js'
 import { checkTimeWindow } from './federation/time_window.js'
 import { verifyAssertion } from './federation/verify_assertion.js'
@@ -39,7 +39,7 @@ type Details = Record<string, unknown>
 export class TokenService {
   readonly #store: Store
   readonly #keys: KeyService
-  readonly #issuerKeys: IssuerKeyCache
+  readonly #issuerKeys: IssuerKeySource
   readonly #clock: Clock
   readonly #settings: TokenServiceSettings
   readonly #signIns: SignInLog
@@ -47,7 +47,7 @@ export class TokenService {
   constructor(
     store: Store,
     keys: KeyService,
-    issuerKeys: IssuerKeyCache,
+    issuerKeys: IssuerKeySource,
     clock: Clock,
     settings: TokenServiceSettings,
     signIns: SignInLog,

@@ -1,7 +1,7 @@
 import type { KeyObject } from 'node:crypto'
 import { EntraError, say } from '../../errors/index.js'
 import { verifyJwsSignature, type SigningAlgorithm } from '../../keys/index.js'
-import type { IssuerKeyCache } from './issuer_keys.js'
+import type { IssuerKeySource } from './hosted_issuer_keys.js'
 import { IssuerMetadataError } from './issuer_keys.js'
 import { checkAssertionHeader, type ParsedAssertion } from './assertion.js'
 
@@ -13,7 +13,7 @@ import { checkAssertionHeader, type ParsedAssertion } from './assertion.js'
 export async function verifyAssertion(
   jwt: string,
   parsed: ParsedAssertion,
-  issuerKeys: IssuerKeyCache,
+  issuerKeys: IssuerKeySource,
   allowedAlgorithms: readonly string[],
 ): Promise<void> {
   const { iss } = parsed.claims
