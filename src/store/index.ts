@@ -1,5 +1,7 @@
 export type {
   Store,
+  ChangeFeed,
+  ChangeSource,
   IssuerRepository,
   SigningKeyRepository,
   AdminTokenRepository,
@@ -34,3 +36,4 @@ export type {
   SignInQuery,
 } from './repositories/roles_and_sign_ins.js'
 export { openStore } from './open.js'
+export { isStoreUnavailable } from './unavailable.js'

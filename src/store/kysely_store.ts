@@ -8,6 +8,8 @@ import { roleAssignmentRepository, signInRepository } from './repositories/roles
 import { vaultRepository } from './repositories/vaults.js'
 import { num, numOrNull } from './columns.js'
 import { retrySerializationFailures } from './postgres/serializable.js'
+import type { StoreChangeFeed } from './changes/change_feed.js'
+import { WriteTracker } from './changes/write_tracker.js'
 
 function toIssuer(row: Selectable<IssuerTable>): IssuerRecord {
   return {
@@ -46,6 +48,7 @@ export function kyselyStore(
   dialect: Dialect,
   close: () => Promise<void>,
   exclusively: Exclusively,
+  changes: StoreChangeFeed,
 ): Store {
   const store: Store = {
     dialect,
@@ -199,13 +202,22 @@ export function kyselyStore(
       // PostgreSQL the default READ COMMITTED would let two nodes both pass a check-then-insert
       // (an issuer name, the credential limit); SERIALIZABLE makes the loser retry and see the
       // winner's row, as it would on SQLite.
+      // Caches hear of each write as it happens and again once the transaction commits, when
+      // readers on other connections can see it (issue #7).
+      let wrote = false
+      const tracker = new WriteTracker(() => (wrote = true))
       const run = () =>
         db
           .transaction()
           .setIsolationLevel('serializable')
-          .execute((trx) => work(kyselyStore(trx, dialect, close, exclusively)))
-      return dialect === 'postgres' ? retrySerializationFailures(run) : run()
+          .execute((trx) =>
+            work(kyselyStore(trx.withPlugin(tracker), dialect, close, exclusively, changes)),
+          )
+      const result = await (dialect === 'postgres' ? retrySerializationFailures(run) : run())
+      if (wrote) changes.emit('local')
+      return result
     },
+    changes,
     exclusively,
     async ping() {
       await sql`select 1`.execute(db)

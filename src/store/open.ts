@@ -1,8 +1,11 @@
 import type { Kysely } from 'kysely'
 import { UsageError } from '../errors/index.js'
 import { kyselyStore } from './kysely_store.js'
+import { StoreChangeFeed } from './changes/change_feed.js'
+import { WriteTracker } from './changes/write_tracker.js'
 import { migrateToLatest } from './migrate.js'
 import type { Dialect } from './migrations/index.js'
+import { PostgresNotifications } from './postgres/notifications.js'
 import { describePostgresUrl, openPostgres } from './postgres/open.js'
 import { openSqlite } from './sqlite/open.js'
 import { runOnSingleNode } from './sqlite/single_node_lock.js'
@@ -52,7 +55,18 @@ export async function openStore(storage: string): Promise<Store & { migrationsAp
     await close()
     throw cannotOpen(label, error)
   }
-  return Object.assign(kyselyStore(db, dialect, close, exclusively), { migrationsApplied })
+  const changes = new StoreChangeFeed(db)
+  if (dialect === 'postgres') {
+    changes.receiveFrom(new PostgresNotifications(storage, (source) => changes.emit(source)))
+  }
+  const tracked = db.withPlugin(new WriteTracker(() => changes.emit('local')))
+  const closeAll = async () => {
+    await changes.close()
+    await close()
+  }
+  return Object.assign(kyselyStore(tracked, dialect, closeAll, exclusively, changes), {
+    migrationsApplied,
+  })
 }
 
 /** One line naming the database without its password (STYLE.md §2.18), for exit code 1. */

@@ -34,6 +34,33 @@ export interface SettingsRepository {
   set(name: string, value: string, at: number): Promise<void>
 }
 
+/** Why cached reads may be out of date. */
+export type ChangeSource = 'local' | 'remote' | 'resync'
+
+/** Tells caches that rows they may hold have changed (issue #7, item 3). */
+export interface ChangeFeed {
+  /**
+   * The deployment-wide change counter: a single row bumped by database triggers, inside the
+   * writing transaction, on every INSERT/UPDATE/DELETE of a watched table (every table except the
+   * sign-in log, the audit log, vault secret data and migration bookkeeping). Read from the
+   * database, so it reflects only committed writes of every process.
+   */
+  version(): Promise<number>
+  /**
+   * Calls `listener` when watched rows may have changed:
+   *  - 'local'  right after a write statement of THIS process to a watched table resolves, and again
+   *             after a transaction that contained such a write commits (Kysely plugin on this store);
+   *  - 'remote' when another process committed such a write (PostgreSQL LISTEN/NOTIFY on channel
+   *             `wifkit_changes`, sent by the same trigger; SQLite never sends 'remote');
+   *  - 'resync' after the notification connection (re)connects, when notifications may have been
+   *             missed.
+   * The PostgreSQL LISTEN connection is a dedicated pg.Client opened on first subscribe, reconnecting
+   * with backoff (max ~2 s) while the database is away, closed by store.close(). Listener errors are
+   * swallowed. Returns an unsubscribe function.
+   */
+  subscribe(listener: (source: ChangeSource) => void): () => void
+}
+
 export interface AuditRepository {
   append(entry: AuditEntry): Promise<void>
 }
@@ -66,6 +93,8 @@ export interface Store {
   readonly roleAssignments: RoleAssignmentRepository
   readonly signIns: SignInRepository
   readonly vaults: VaultRepository
+  /** Tells caches when rows they may hold have changed, in this process or another. */
+  readonly changes: ChangeFeed
   /** Runs `work` atomically: all of its writes land, or none do. */
   transaction<T>(work: (store: Store) => Promise<T>): Promise<T>
   /**

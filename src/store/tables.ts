@@ -166,6 +166,12 @@ export interface SecretVersionTable {
   updated: number
 }
 
+/** The single row (id 1) that triggers bump on every write to a watched table (issue #7). */
+export interface ChangeVersionTable {
+  id: number
+  version: number
+}
+
 export interface Database {
   issuers: IssuerTable
   signing_keys: SigningKeyTable
@@ -183,4 +189,5 @@ export interface Database {
   vault_role_assignments: VaultRoleAssignmentTable
   secrets: SecretTable
   secret_versions: SecretVersionTable
+  change_version: ChangeVersionTable
 }

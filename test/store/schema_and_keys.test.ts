@@ -20,6 +20,7 @@ const ALL_MIGRATIONS = [
   '0002_directory',
   '0003_managed_identities',
   '0004_vaults',
+  '0005_change_version',
 ]
 
 const issuer = (name: string): IssuerRecord => ({

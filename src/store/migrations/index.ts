@@ -4,6 +4,7 @@ import { issuersAndKeys } from './0001_issuers_and_keys.js'
 import { directory } from './0002_directory.js'
 import { managedIdentities } from './0003_managed_identities.js'
 import { vaults } from './0004_vaults.js'
+import { changeVersion } from './0005_change_version.js'
 
 /**
  * Every migration, in order, written once for both dialects (IF-57). Names never change once
@@ -15,6 +16,7 @@ export function migrationsFor(dialect: Dialect): Record<string, Migration> {
     '0002_directory': directory(dialect),
     '0003_managed_identities': managedIdentities(),
     '0004_vaults': vaults(dialect),
+    '0005_change_version': changeVersion(dialect),
   }
 }
 
