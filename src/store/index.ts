@@ -36,4 +36,6 @@ export type {
   SignInQuery,
 } from './repositories/roles_and_sign_ins.js'
 export { openStore } from './open.js'
+export { CacheCoherence, type CoherenceSettings } from './cache/coherence.js'
+export { withReadCache } from './cache/cached_store.js'
 export { isStoreUnavailable } from './unavailable.js'

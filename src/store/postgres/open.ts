@@ -12,8 +12,13 @@ import { advisoryLocks } from './advisory_lock.js'
 const POOL_SIZE = 10
 /** An unused connection is closed after this long, so a quiet node holds few server processes. */
 const IDLE_TIMEOUT_MS = 30_000
-/** A node that cannot get a connection this fast reports the failure instead of queueing. */
-const CONNECT_TIMEOUT_MS = 10_000
+/**
+ * A node that cannot get a connection this fast reports the failure instead of queueing. Short,
+ * because during an outage an admin write must fail at once with 503 rather than hang (issue #7
+ * item 4), and exchanges read through the cache; a healthy pool hands out connections in
+ * milliseconds, so two seconds of waiting already means the database is away or overloaded.
+ */
+const CONNECT_TIMEOUT_MS = 2_000
 
 /**
  * Times and counts are `bigint` columns, which pg returns as strings by default. They are epoch
@@ -64,6 +69,10 @@ export function openPostgres(url: string): {
   // discarded by the pool; the next query opens a new one and reports its own failure if the
   // database is still away. Without a listener Node would end the process on this event.
   pool.on('error', () => {})
+  // A connection that drops while checked out fails its query and is also emitted on the client,
+  // where pg-pool listens only while it is idle: without this, an outage mid-query would end the
+  // process instead of answering 503 (issue #7 item 4).
+  pool.on('connect', (client) => client.on('error', () => {}))
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
   return { db, close: () => db.destroy(), exclusively: advisoryLocks(pool) }
 }
