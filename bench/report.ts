@@ -10,6 +10,7 @@ import {
 } from './exchange_report.js'
 import type { Machine } from './machine.js'
 import type { BenchResults } from './results.js'
+import { scaleMarkdown } from './scale_report.js'
 import { evaluateTargets, verdict } from './targets.js'
 
 /** One table row: a wifkit rate against its baseline, with the target if it has one. */
@@ -150,6 +151,10 @@ export function runMarkdown(results: BenchResults, plotFile: string): string {
     '#### Cold-issuer herd',
     '',
     herdMarkdown(results),
+    '',
+    '#### Scale and nodes',
+    '',
+    scaleMarkdown(results),
     '',
     '#### Throughput and p99 against concurrency',
     '',

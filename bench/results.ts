@@ -4,6 +4,7 @@ import type { Herd } from './herd_bench.js'
 import type { Machine } from './machine.js'
 import type { Pinning } from './pinning.js'
 import type { Profile } from './profile_bench.js'
+import type { ScalePlan, ScaleResults } from './scale_bench.js'
 import type { Sweep } from './sweep_bench.js'
 
 /** How long each part runs; `npm run bench -- --quick` uses the shorter plan. */
@@ -14,7 +15,11 @@ export interface Plan {
   sweep: { concurrency: number[]; seconds: number }
   herdRequests: number
   profileSeconds: number
+  scale: ScalePlan
 }
+
+/** 10 credentials in 3 applications with the bench's own resource and client. */
+const SMALL_DIRECTORY = { tenants: 1, applications: 1, credentials: 9 }
 
 export const FULL_PLAN: Plan = {
   jwks: { rounds: 4, seconds: 3, warmupSeconds: 1 },
@@ -23,6 +28,17 @@ export const FULL_PLAN: Plan = {
   sweep: { concurrency: [1, 2, 4, 8, 16, 32, 64], seconds: 2 },
   herdRequests: 1000,
   profileSeconds: 3,
+  scale: {
+    // With the bench's resource and client: 1,000,000 credentials in 100,000 applications.
+    seeds: {
+      small: SMALL_DIRECTORY,
+      large: { tenants: 100, applications: 99_998, credentials: 999_999 },
+    },
+    rounds: 4,
+    seconds: 3,
+    warmupSeconds: 1,
+    concurrency: 16,
+  },
 }
 
 export const QUICK_PLAN: Plan = {
@@ -32,6 +48,17 @@ export const QUICK_PLAN: Plan = {
   sweep: { concurrency: [1, 4, 16, 64], seconds: 0.5 },
   herdRequests: 1000,
   profileSeconds: 1,
+  // 10,000 credentials instead of a million: seeding those alone takes over a minute.
+  scale: {
+    seeds: {
+      small: SMALL_DIRECTORY,
+      large: { tenants: 10, applications: 998, credentials: 9_999 },
+    },
+    rounds: 2,
+    seconds: 1,
+    warmupSeconds: 0.5,
+    concurrency: 16,
+  },
 }
 
 /** Everything one run measured: written to bench/results/*.json, read back by the report. */
@@ -50,4 +77,6 @@ export interface BenchResults {
   sweep: Sweep
   herd: Herd
   profiles: { wifkit: Profile; peer: Profile }
+  /** Rows 6 and 7; absent in runs made before they existed. */
+  scale?: ScaleResults
 }

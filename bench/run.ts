@@ -16,6 +16,7 @@ import { choosePinning, pin } from './pinning.js'
 import { profileBurst } from './profile_bench.js'
 import { runMarkdown } from './report.js'
 import { FULL_PLAN, QUICK_PLAN, type BenchResults } from './results.js'
+import { benchScale } from './scale_bench.js'
 import { benchSweep } from './sweep_bench.js'
 import { evaluateTargets, verdict } from './targets.js'
 import { startWifkit } from './wifkit_fixture.js'
@@ -28,6 +29,8 @@ async function measure(quick: boolean): Promise<BenchResults> {
   const machine = describeMachine()
   const started = performance.now()
   const load = new LoadClient()
+  // Two PostgreSQL nodes are driven at once, each by a load generator of its own (row 7).
+  const secondLoad = new LoadClient()
   try {
     // The issuer rows run in this process, as before the exchange rows existed.
     const fixture = await startWifkit()
@@ -71,6 +74,12 @@ async function measure(quick: boolean): Promise<BenchResults> {
         wifkit: await profileBurst(sampler, targets.distinct, burst),
         peer: await profileBurst(sampler, targets.peer, burst),
       }
+      console.error(`scale and nodes: seeding, then SQLite and PostgreSQL rounds…`)
+      const scale = await benchScale(
+        [sampler, new Sampler(secondLoad, cores)],
+        plan.scale,
+        pinning?.server,
+      )
       return {
         date: new Date().toISOString().slice(0, 10),
         quick,
@@ -85,12 +94,13 @@ async function measure(quick: boolean): Promise<BenchResults> {
         sweep,
         herd,
         profiles,
+        scale,
       }
     } finally {
       await setup.close()
     }
   } finally {
-    await load.close()
+    await Promise.all([load.close(), secondLoad.close()])
   }
 }
 

@@ -1,5 +1,6 @@
 import { median, ratioOf, type Ratio } from './alternate.js'
 import type { BenchResults } from './results.js'
+import { scaleTargets } from './scale_report.js'
 
 /** One of the targets, its figure in this run, and whether it was met. */
 export interface TargetRow {
@@ -73,16 +74,7 @@ export function evaluateTargets(results: BenchResults): TargetRow[] {
       target: '≥ 0.7x',
       pass: mint.median >= 0.7,
     },
-    {
-      what: '1M credentials: throughput vs 10 credentials; RSS',
-      figure: 'not yet measured',
-      target: '≥ 0.9x; ≤ 1 GB',
-    },
-    {
-      what: 'PostgreSQL, 2 nodes vs 1',
-      figure: 'not yet measured',
-      target: '≥ 1.6x',
-    },
+    ...scaleTargets(results.scale),
   ]
 }
 

@@ -9,6 +9,7 @@ import pino from 'pino'
 import { validateConfig } from '../../src/config/index.js'
 import { createServer } from '../../src/index.js'
 import type { ApplicationRecord } from '../../src/store/index.js'
+import { benchApplication } from '../bench_application.js'
 import { serveChannel } from './child_channel.js'
 
 /** What the bench passes: the dev CA the external issuers use, and who to federate with. */
@@ -54,19 +55,7 @@ const { directory } = server.store
 await directory.insertTenant({ id: tenantId, displayName: 'bench', domains: [], createdAt: now })
 
 async function addApp(fields: Partial<ApplicationRecord>): Promise<ApplicationRecord> {
-  const app: ApplicationRecord = {
-    id: randomUUID(),
-    tenantId,
-    appId: randomUUID(),
-    principalId: randomUUID(),
-    kind: 'application',
-    displayName: 'bench',
-    enabled: true,
-    identifierUris: [],
-    appRoles: [],
-    createdAt: now,
-    ...fields,
-  }
+  const app = benchApplication(tenantId, now, fields)
   await directory.insertApplication(app)
   return app
 }
