@@ -19,7 +19,13 @@ import {
   registerMintRoutes,
 } from './issuer/index.js'
 import { KeyService, loadKek } from './keys/index.js'
-import { openStore, type Store } from './store/index.js'
+import {
+  CacheCoherence,
+  isStoreUnavailable,
+  openStore,
+  withReadCache,
+  type Store,
+} from './store/index.js'
 import { AdminAuthenticator } from './admin/index.js'
 import {
   adminTenantOf,
@@ -93,8 +99,20 @@ export async function createServer(options: ServerOptions): Promise<WifkitServer
   const logger = options.logger ?? createLogger(config.log.level)
   const kek = await loadKek(config.keys.kekFile, options.createKek ?? false)
   const store = await openStore(config.storage)
-  const keys = new KeyService(store, kek, clock)
-  const issuers = new IssuerService(store, keys, clock, {
+  // The hot paths (exchange, keys, issuer documents, vault access) read through a cache that the
+  // store's change feed keeps coherent; admin routes read and write the store itself (issue #7).
+  // Staleness is elapsed time, not a date: a monotonic clock, so neither a wall-clock step nor a
+  // test's manual clock voids or prolongs cached answers.
+  const coherence = new CacheCoherence(
+    store.changes,
+    { nowMs: () => performance.now() },
+    config.cache,
+  )
+  await coherence.start()
+  const reads = withReadCache(store, coherence)
+  const keys = new KeyService(reads, kek, clock)
+  coherence.onInvalidate(() => keys.forgetAll())
+  const issuers = new IssuerService(reads, keys, clock, {
     algorithm: config.keys.algorithm,
     prePublishSeconds: config.keys.prePublishSeconds,
     rotationIntervalDays: config.keys.rotationIntervalDays,
@@ -118,7 +136,7 @@ export async function createServer(options: ServerOptions): Promise<WifkitServer
   })
   const signIns = new SignInLog(store, logger)
   const tokens = new TokenService(
-    store,
+    reads,
     keys,
     issuerKeys,
     clock,
@@ -143,6 +161,7 @@ export async function createServer(options: ServerOptions): Promise<WifkitServer
   const publicApp = createApp({
     listener: 'public',
     logger,
+    isUnavailable: isStoreUnavailable,
     tls: await tlsFiles(config.public.tls),
     metrics,
     now,
@@ -151,6 +170,7 @@ export async function createServer(options: ServerOptions): Promise<WifkitServer
   const adminApp = createApp({
     listener: 'admin',
     logger,
+    isUnavailable: isStoreUnavailable,
     tls: await tlsFiles(config.admin.tls),
     metrics,
     now,
@@ -158,6 +178,7 @@ export async function createServer(options: ServerOptions): Promise<WifkitServer
 
   const ready = async (): Promise<string | undefined> => {
     await store.ping()
+    if (!coherence.confirmed) return 'cannot confirm that cached reads are current'
     for (const issuer of await issuers.list()) await issuers.documents(issuer)
     return undefined
   }
@@ -189,7 +210,7 @@ export async function createServer(options: ServerOptions): Promise<WifkitServer
   )
   registerManagedIdentityRoutes(adminApp, adminAuth, directory, defaultTenant)
   registerStsRoutes(publicApp, {
-    store,
+    store: reads,
     keys,
     tokens,
     authority: config.public.url,
@@ -202,6 +223,7 @@ export async function createServer(options: ServerOptions): Promise<WifkitServer
         listener: 'vault',
         protocol: 'keyvault',
         logger,
+        isUnavailable: isStoreUnavailable,
         metrics,
         now,
         bodyLimit: 256 * 1024,
@@ -209,7 +231,7 @@ export async function createServer(options: ServerOptions): Promise<WifkitServer
     : undefined
   if (vaultResource && vaultApp && hosts) {
     const access = new VaultAccess({
-      store,
+      store: reads,
       clock,
       authority: config.public.url,
       resource: vaultResource,
@@ -307,6 +329,7 @@ export async function createServer(options: ServerOptions): Promise<WifkitServer
       await signIns.flush()
       await issuerKeys.close()
       await outbound?.close()
+      coherence.stop()
       await store.close()
     },
   }

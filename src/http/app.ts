@@ -42,6 +42,8 @@ export interface AppOptions {
   hosts?: HostDispatch
   /** Largest request body in bytes; default 64 KiB. */
   bodyLimit?: number
+  /** True for errors that mean the database is away: they answer 503 (issue #7 item 4). */
+  isUnavailable?: (error: unknown) => boolean
 }
 
 /**
@@ -102,6 +104,6 @@ export function createApp(options: AppOptions): FastifyInstance {
     done()
   })
   app.decorateRequest('renderExtras', null)
-  installErrorHandling(app, options.now, options.protocol)
+  installErrorHandling(app, options.now, options.protocol, options.isUnavailable)
   return app
 }

@@ -91,11 +91,50 @@ function oauthError(status: number, error: FastifyError): WireError {
   return OAuthError.serverError({ cause: error })
 }
 
-/** Installs the one error hook and the 404 handler of an app (STYLE.md §4, thin handlers). */
+/** Seconds a client should wait before retrying while the database is away. */
+const UNAVAILABLE_RETRY_AFTER_SECONDS = 5
+const UNAVAILABLE_MESSAGE = 'storage unavailable, retry later'
+
+/**
+ * The 503 each protocol answers while the database cannot be reached (issue #7 item 4, ADR 0010):
+ * Entra's `temporarily_unavailable` shape without `error_codes` (STS-115), Graph's
+ * `serviceNotAvailable`, Key Vault's `ServiceUnavailable`, Kubernetes' `ServiceUnavailable`.
+ */
+function unavailableError(protocol: Protocol, cause: unknown): WireError {
+  if (protocol === 'oauth') {
+    return new OAuthError(
+      503,
+      'temporarily_unavailable',
+      'The service is temporarily unavailable. Retry the request later.',
+      { retryAfterSeconds: UNAVAILABLE_RETRY_AFTER_SECONDS, cause },
+    )
+  }
+  const headers = { 'retry-after': String(UNAVAILABLE_RETRY_AFTER_SECONDS) }
+  if (protocol === 'keyvault') {
+    return new KeyVaultError(503, 'ServiceUnavailable', 'Service unavailable. Retry later.', {
+      headers,
+      cause,
+    })
+  }
+  if (protocol === 'kubernetes') {
+    return new KubernetesError('ServiceUnavailable', UNAVAILABLE_MESSAGE, [], { cause })
+  }
+  if (protocol === 'graph') {
+    return new GraphError(503, 'serviceNotAvailable', UNAVAILABLE_MESSAGE, { cause })
+  }
+  return new PlainError(503, 'unavailable', UNAVAILABLE_MESSAGE)
+}
+
+/**
+ * Installs the one error hook and the 404 handler of an app (STYLE.md §4, thin handlers).
+ * `isUnavailable` tells a database outage from a fault; the composition root supplies the store's
+ * classifier, since `http/` knows no store.
+ */
 export function installErrorHandling(
   app: FastifyInstance,
   now: () => Date,
   defaultProtocol: Protocol = 'plain',
+  isUnavailable: (error: unknown) => boolean = () => false,
 ): void {
   const send = (request: FastifyRequest, reply: FastifyReply, error: WireError) => {
     if (error.status >= 500)
@@ -112,8 +151,14 @@ export function installErrorHandling(
       .send(error.render({ requestId: String(request.id), now: now(), ...request.renderExtras }))
   }
   app.setErrorHandler((error: FastifyError, request, reply) => {
+    const protocol = request.routeOptions.config.protocol ?? defaultProtocol
+    // A protocol error that only wraps the outage (a 500 with the driver's error as cause) is
+    // the outage too; a deliberate 4xx stays what it is.
+    if ((!(error instanceof WireError) || error.status >= 500) && isUnavailable(error)) {
+      return send(request, reply, unavailableError(protocol, error))
+    }
     if (error instanceof WireError) return send(request, reply, error)
-    const wire = asWireError(error, request.routeOptions.config.protocol ?? defaultProtocol)
+    const wire = asWireError(error, protocol)
     if (wire.status >= 500) request.log.error({ reqId: request.id, err: error }, 'unhandled error')
     return send(request, reply, wire)
   })

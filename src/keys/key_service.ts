@@ -65,6 +65,14 @@ export class KeyService {
     this.#cache.delete(ownerId)
   }
 
+  /**
+   * Forgets every owner's cached keys: the store's change feed calls this on any change, so a
+   * rotation by another node is seen within the feed's delay instead of the reload interval.
+   */
+  forgetAll(): void {
+    this.#cache.clear()
+  }
+
   async schedule(ownerId: string, policy: RotationPolicy): Promise<KeySchedule<LoadedKey>> {
     return keySchedule(await this.keys(ownerId), epochSeconds(this.#clock), policy)
   }

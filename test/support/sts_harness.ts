@@ -52,6 +52,10 @@ export interface HarnessOptions {
   clock?: ManualClock
   /** `sts` configuration overrides; `revealMatchDetails` stays false unless set (STS-83). */
   sts?: Record<string, unknown>
+  /** The `storage` setting; default a fresh SQLite file. */
+  storage?: string
+  /** `cache` configuration overrides (issue #7). */
+  cache?: Record<string, unknown>
 }
 
 /** A running wifkit, its dev TLS material and helpers to fill its directory. */
@@ -89,11 +93,12 @@ export class StsHarness {
     const files = { cert: tls.certFile, key: tls.keyFile }
     const config = validateConfig(
       {
-        storage: `sqlite:${join(dir, 'db')}`,
+        storage: options.storage ?? `sqlite:${join(dir, 'db')}`,
         public: { listen: `127.0.0.1:${port}`, url: authority, tls: files },
         admin: { listen: '127.0.0.1:0', tls: files },
         keys: { kekFile: join(dir, 'kek') },
         ...(options.sts ? { sts: options.sts } : {}),
+        ...(options.cache ? { cache: options.cache } : {}),
       },
       {},
       dir,
