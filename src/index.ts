@@ -24,6 +24,7 @@ import {
   isStoreUnavailable,
   openStore,
   withReadCache,
+  type AuditEntry,
   type Store,
 } from './store/index.js'
 import { AdminAuthenticator } from './admin/index.js'
@@ -48,7 +49,7 @@ import {
   SecretService,
   VaultAccess,
 } from './resource/index.js'
-import { systemClock, type Clock } from './util/index.js'
+import { BatchWriter, systemClock, type Clock } from './util/index.js'
 import { createLogger } from './logger.js'
 
 export interface ServerOptions {
@@ -135,6 +136,11 @@ export async function createServer(options: ServerOptions): Promise<WifkitServer
     onEvent: (event) => issuerFetches.inc({ kind: event.kind, outcome: event.outcome }),
   })
   const signIns = new SignInLog(store, logger)
+  const vaultAudit = new BatchWriter<AuditEntry>({
+    name: 'vault audit log',
+    write: (batch) => store.audit.appendMany(batch),
+    logger,
+  })
   const tokens = new TokenService(
     reads,
     keys,
@@ -238,7 +244,7 @@ export async function createServer(options: ServerOptions): Promise<WifkitServer
       stsKeys: () => keys.publishedJwks(STS_KEY_OWNER, tokens.policy),
       issuerFor: (tenantId) => stsIssuer(config.public.url, tenantId),
     })
-    registerVaultRoutes(vaultApp, { access, secrets, store, clock })
+    registerVaultRoutes(vaultApp, { access, secrets, audit: vaultAudit, clock })
     await vaultApp.ready()
     hosts.add((host) => access.isVaultHost(host), vaultApp.routing)
     const vaultHost = new URL(vaultResource).host
@@ -326,7 +332,7 @@ export async function createServer(options: ServerOptions): Promise<WifkitServer
       if (timer) clearInterval(timer)
       if (purgeTimer) clearInterval(purgeTimer)
       await Promise.all([publicApp.close(), adminApp.close(), vaultApp?.close()])
-      await signIns.flush()
+      await Promise.all([signIns.flush(), vaultAudit.flush()])
       await issuerKeys.close()
       await outbound?.close()
       coherence.stop()

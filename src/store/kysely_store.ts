@@ -192,6 +192,13 @@ export function kyselyStore(
       async append(e) {
         await db.insertInto('audit_log').values(e).execute()
       },
+      async appendMany(entries) {
+        if (entries.length === 0) return
+        await db
+          .insertInto('audit_log')
+          .values(entries.map((e) => ({ ...e })))
+          .execute()
+      },
     },
     directory: directoryRepository(db),
     roleAssignments: roleAssignmentRepository(db),

@@ -63,6 +63,8 @@ export interface ChangeFeed {
 
 export interface AuditRepository {
   append(entry: AuditEntry): Promise<void>
+  /** Writes a batch in one statement, for logs written off the hot path (issue #7). */
+  appendMany(entries: readonly AuditEntry[]): Promise<void>
 }
 
 /** What `Store.exclusively` reports: whether `work` ran here, and its result when it did. */

@@ -1,8 +1,6 @@
 import type { Logger } from 'pino'
 import type { SignInRecord, Store } from '../store/index.js'
-
-const FLUSH_EVERY_MS = 1000
-const FLUSH_AT_ENTRIES = 200
+import { BatchWriter } from '../util/index.js'
 
 /**
  * The sign-in log writer (STS-140): the token endpoint only appends to memory; a timer writes
@@ -10,48 +8,22 @@ const FLUSH_AT_ENTRIES = 200
  * nothing is lost on a clean stop.
  */
 export class SignInLog {
-  readonly #store: Store
-  readonly #logger: Logger
-  #pending: SignInRecord[] = []
-  #timer: NodeJS.Timeout | undefined
-  #flushing: Promise<void> = Promise.resolve()
+  readonly #writer: BatchWriter<SignInRecord>
 
   constructor(store: Store, logger: Logger) {
-    this.#store = store
-    this.#logger = logger
+    this.#writer = new BatchWriter({
+      name: 'sign-in log',
+      write: (batch) => store.signIns.appendMany(batch),
+      logger,
+    })
   }
 
   record(entry: SignInRecord): void {
-    this.#pending.push(entry)
-    if (this.#pending.length >= FLUSH_AT_ENTRIES) void this.flush()
-    else this.#schedule()
-  }
-
-  #schedule(): void {
-    if (this.#timer) return
-    this.#timer = setTimeout(() => void this.flush(), FLUSH_EVERY_MS)
-    this.#timer.unref()
+    this.#writer.record(entry)
   }
 
   /** Writes every pending entry; concurrent calls queue behind each other. */
   flush(): Promise<void> {
-    if (this.#timer) clearTimeout(this.#timer)
-    this.#timer = undefined
-    const batch = this.#pending
-    this.#pending = []
-    this.#flushing = this.#flushing.then(async () => {
-      if (batch.length === 0) return
-      try {
-        await this.#store.signIns.appendMany(batch)
-      } catch (error) {
-        this.#logger.error(
-          { err: error, entries: batch.length },
-          'sign-in log write failed; retrying',
-        )
-        this.#pending.unshift(...batch)
-        this.#schedule()
-      }
-    })
-    return this.#flushing
+    return this.#writer.flush()
   }
 }

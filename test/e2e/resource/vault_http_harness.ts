@@ -85,6 +85,7 @@ export class VaultHarness {
   readonly #dir: string
   readonly #agent: Agent
   #tenants = 0
+  #stopped: Promise<void> | undefined
 
   private constructor(fields: {
     server: WifkitServer
@@ -138,6 +139,11 @@ export class VaultHarness {
     const issuer = await h.admin('POST', '/admin/v1/issuers', { name: 'dev', url: h.issuerUrl })
     expectStatus(issuer, 201, 'create the dev issuer')
     return h
+  }
+
+  /** The SQLite database file, for reading what the server wrote once it has closed. */
+  get databaseFile(): string {
+    return join(this.#dir, 'db')
   }
 
   /** `https://{name}.vault.localhost:{port}`. */
@@ -295,8 +301,14 @@ export class VaultHarness {
     return answer.body.access_token as string
   }
 
+  /** Closes the server once (a clean shutdown), keeping its files until `close()`. */
+  stopServer(): Promise<void> {
+    this.#stopped ??= this.server.close()
+    return this.#stopped
+  }
+
   async close(): Promise<void> {
-    await this.server.close()
+    await this.stopServer()
     await this.#agent.close()
     await rm(this.#dir, { recursive: true, force: true })
   }
