@@ -61,8 +61,10 @@ export async function reviewAdmission(
     return deny(V1, '', 400, 'the body is not a JSON AdmissionReview') // WL-41
   }
   const review = isObject(parsed) ? parsed : {}
-  const known = VERSIONS.has(String(review.apiVersion))
-  const version = known ? String(review.apiVersion) : V1
+  // Not String(): a JSON object whose `toString` member is no function makes it throw (issue #9).
+  const apiVersion = typeof review.apiVersion === 'string' ? review.apiVersion : ''
+  const known = VERSIONS.has(apiVersion)
+  const version = known ? apiVersion : V1
   const request = review.request
   if (!known || review.kind !== 'AdmissionReview' || !isRequest(request)) {
     const uid = isObject(request) && typeof request.uid === 'string' ? request.uid : ''
@@ -83,7 +85,7 @@ export async function reviewAdmission(
   }
   const pod = request.object as Pod
   const namespace = request.namespace ?? '' // WL-20: controllers often omit metadata.namespace
-  const podRef = `${namespace}/${pod.metadata?.name || `${pod.metadata?.generateName ?? ''}*`}`
+  const podRef = `${namespace}/${text(pod.metadata?.name) || `${text(pod.metadata?.generateName)}*`}`
   const label = pod.metadata?.labels?.[USE_LABEL]
   if (label !== USE_LABEL_VALUE) {
     return { ...allow(`skipped: pod label ${USE_LABEL} is not "true"`), pod: podRef } // WL-23
@@ -100,7 +102,7 @@ async function mutate(
   lookup: ServiceAccountLookup,
   config: MutationConfig,
 ): Promise<AdmissionOutcome> {
-  const saName = pod.spec?.serviceAccountName || DEFAULT_SERVICE_ACCOUNT
+  const saName = text(pod.spec?.serviceAccountName) || DEFAULT_SERVICE_ACCOUNT
   let account: ServiceAccount
   try {
     account = await lookup(namespace, saName)
@@ -146,6 +148,20 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
 }
 
+// The request's string members are checked here, and the pod's read through `text`, because a
+// template literal throws on a JSON object whose `toString` member is no function (issue #9).
+const STRING_MEMBERS = ['operation', 'namespace', 'subResource'] as const
+
 function isRequest(value: unknown): value is AdmissionRequest {
-  return isObject(value) && typeof value.uid === 'string' && value.uid !== ''
+  return (
+    isObject(value) &&
+    typeof value.uid === 'string' &&
+    value.uid !== '' &&
+    STRING_MEMBERS.every((m) => value[m] == null || typeof value[m] === 'string')
+  )
+}
+
+/** A string member of the untrusted pod, or '' for anything else. */
+function text(value: unknown): string {
+  return typeof value === 'string' ? value : ''
 }

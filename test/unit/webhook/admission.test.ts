@@ -68,6 +68,26 @@ const refused = [
   ['WL-41: an unknown apiVersion', body({}, 'admission.k8s.io/v2'), 400, uid],
   ['WL-41: a request without uid', body({ uid: '' }), 400, ''],
   ['WL-41: a CREATE without an object', body({ object: null }), 400, uid],
+  // Found by admission_properties.test.ts (issue #9): String() and template literals throw on a
+  // JSON object whose `toString` member is no function.
+  [
+    'WL-41: an apiVersion object with a toString member',
+    JSON.stringify({ apiVersion: { toString: 1 }, kind: 'AdmissionReview', request }),
+    400,
+    uid,
+  ],
+  [
+    'WL-41: an operation object with a toString member',
+    body({ operation: { toString: 1 } }),
+    400,
+    uid,
+  ],
+  [
+    'WL-41: a namespace object with a toString member',
+    body({ namespace: { toString: [] } }),
+    400,
+    uid,
+  ],
 ] as const
 for (const [name, text, code, wantUid] of refused) {
   test(`${name} is refused with ${code}`, async () => {
@@ -115,4 +135,14 @@ test('WL-44: an internal failure is a 500 that hides its cause', async () => {
   })
   assert.equal(outcome.result, 'error')
   assert.ok(outcome.cause instanceof Error)
+})
+
+test('WL-44: a pod name that is no string is answered, and left out of the pod reference (issue #9)', async () => {
+  const named = {
+    ...pod,
+    metadata: { ...pod.metadata, name: { toString: 1 }, generateName: 'web-' },
+  }
+  const outcome = await reviewAdmission(body({ object: named }), lookup, config)
+  assert.equal(outcome.pod, 'payments/web-*')
+  assert.equal(outcome.review.response.uid, uid)
 })
