@@ -10,8 +10,10 @@ export function checkApiVersion(query: Record<string, unknown>): string {
     throw KeyVaultError.badParameter('The api-version query parameter is required.')
   }
   if (typeof value !== 'string' || !SUPPORTED.test(value)) {
+    // Not String(value): it throws for an object whose `toString` member is no function (issue #9).
+    const shown = typeof value === 'string' ? value : (JSON.stringify(value) ?? typeof value)
     throw KeyVaultError.badParameter(
-      `The specified api-version ${JSON.stringify(String(value).slice(0, 40))} is not supported; ` +
+      `The specified api-version ${JSON.stringify(shown.slice(0, 40))} is not supported; ` +
         'use 2025-07-01 or 7.x.',
     )
   }

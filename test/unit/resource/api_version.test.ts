@@ -37,6 +37,8 @@ const unsupported = [
   ['a one-element array', ['7.5']],
   ['a number', 7.5],
   ['null', null],
+  // Found by api_version_properties.test.ts (issue #9): String() of this object throws.
+  ['an object whose toString is no function', { toString: [] }],
 ] as const
 
 for (const [name, version] of unsupported) {
