@@ -37,8 +37,10 @@ export function parseTokenResponse(body: unknown): TokenResponse | string {
   const expiresIn = seconds(b.expires_in)
   if (expiresIn === undefined) return 'the token response has no integer expires_in'
   // CL-33: a missing type means Bearer; anything else (pop) cannot be used as a bearer token.
-  if (b.token_type !== undefined && String(b.token_type).toLowerCase() !== 'bearer') {
-    return `the token type '${String(b.token_type)}' is not Bearer`
+  // Not String(): it throws for an object whose `toString` member is no function (issue #9).
+  const type = typeof b.token_type === 'string' ? b.token_type : JSON.stringify(b.token_type)
+  if (b.token_type !== undefined && type.toLowerCase() !== 'bearer') {
+    return `the token type '${type}' is not Bearer`
   }
   const refreshIn = seconds(b.refresh_in)
   const extExpiresIn = seconds(b.ext_expires_in)

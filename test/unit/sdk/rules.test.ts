@@ -90,6 +90,12 @@ const badBodies = [
   ['an empty access_token', { access_token: '', expires_in: 1 }, 'no access_token'],
   ['a fractional expires_in', { access_token: 'a', expires_in: 1.5 }, 'no integer expires_in'],
   ['a pop token', { access_token: 'a', expires_in: 1, token_type: 'pop' }, "'pop' is not Bearer"],
+  // Found by sdk_properties.test.ts (issue #9): String() of this token_type threw a TypeError.
+  [
+    'a token_type object whose toString is no function',
+    { access_token: 'a', expires_in: 1, token_type: { toString: 0 } },
+    `'{"toString":0}' is not Bearer`,
+  ],
 ] as const
 for (const [name, body, problem] of badBodies) {
   test(`CL-30…CL-33: ${name} is refused`, () => {
