@@ -31,12 +31,12 @@ export function returnsOrThrows<T>(fn: () => T, ...allowed: readonly ErrorClass[
   }
 }
 
-/** Keys that trip naive object handling: prototype members and the JSON Schema-ish ones. */
-export const hostileKey = fc.constantFrom('__proto__', 'constructor', 'toString', 'valueOf')
+/** Keys that trip naive object handling: `__proto__`, and members String() and `${}` call. */
+const hostileKey = fc.constantFrom('__proto__', 'constructor', 'toString', 'valueOf')
 
 /**
- * Any JSON value, as `JSON.parse` could return it, with prototype-member keys mixed in: what a
- * request body or an untrusted response may hold.
+ * JSON-shaped values with prototype-member keys mixed in, as a request body or an untrusted
+ * response may hold them (numbers include NaN, ±Infinity and -0, which callers may pass too).
  */
 export const jsonLike: fc.Arbitrary<unknown> = fc.object({
   key: fc.oneof(fc.string({ maxLength: 8 }), hostileKey),
