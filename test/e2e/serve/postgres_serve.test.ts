@@ -62,6 +62,7 @@ forEachBackend((backend) => {
         '0002_directory',
         '0003_managed_identities',
         '0004_vaults',
+        '0005_change_version',
       ],
     })
     const again = await cli(['migrate', '--config', configFile, '--json'])
