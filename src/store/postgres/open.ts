@@ -1,8 +1,9 @@
-import { Kysely, PostgresDialect } from 'kysely'
+import { Kysely } from 'kysely'
 import pg from 'pg'
 import type { Database } from '../tables.js'
 import type { Exclusively } from '../store.js'
 import { advisoryLocks } from './advisory_lock.js'
+import { SchemaScopedPostgresDialect } from './introspector.js'
 
 /**
  * Connections per process. Every request needs at most one at a time and holds it for a few
@@ -73,6 +74,6 @@ export function openPostgres(url: string): {
   // where pg-pool listens only while it is idle: without this, an outage mid-query would end the
   // process instead of answering 503 (issue #7 item 4).
   pool.on('connect', (client) => client.on('error', () => {}))
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
+  const db = new Kysely<Database>({ dialect: new SchemaScopedPostgresDialect({ pool }) })
   return { db, close: () => db.destroy(), exclusively: advisoryLocks(pool) }
 }
