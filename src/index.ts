@@ -32,6 +32,7 @@ import {
   adminTenantOf,
   adminTokenVerifier,
   DirectoryService,
+  HostedFirstIssuerKeys,
   IssuerKeyCache,
   registerDirectoryAdminRoutes,
   registerManagedIdentityRoutes,
@@ -144,7 +145,7 @@ export async function createServer(options: ServerOptions): Promise<WifkitServer
   const tokens = new TokenService(
     reads,
     keys,
-    issuerKeys,
+    new HostedFirstIssuerKeys((issuer) => issuers.publishedKeysOf(issuer), issuerKeys),
     clock,
     {
       authority: config.public.url,
