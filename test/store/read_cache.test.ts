@@ -43,6 +43,26 @@ async function within(boundMs: number, probe: () => Promise<boolean>): Promise<v
   }
 }
 
+/**
+ * Resolves once `coherence` has gone a few check intervals without a flush. A node's own write
+ * flushes its cache at once and again when PostgreSQL's notification of it arrives; a test that
+ * fills the cache in between would find it empty again.
+ */
+async function settled(coherence: CacheCoherence): Promise<void> {
+  let flushes = 0
+  const stopCounting = coherence.onInvalidate(() => flushes++)
+  try {
+    for (let attempt = 0; attempt < 40; attempt++) {
+      const before = flushes
+      await sleep(VERSION_CHECK_MS * 2)
+      if (flushes === before) return
+    }
+    assert.fail('the cache kept being flushed with no writer about')
+  } finally {
+    stopCounting()
+  }
+}
+
 async function cachedStore(storage: string, maxStalenessSeconds: number) {
   const store = await openStore(storage)
   const coherence = new CacheCoherence(store.changes, systemClock, {
@@ -136,6 +156,7 @@ forEachBackend((backend) => {
     test('cached answers serve within the staleness bound, then the outage error; recovery needs no restart', async () => {
       const client = app()
       await node.store.directory.insertApplication(client)
+      await settled(node.coherence)
       const known = () => node.reads.directory.applicationByAppId(tenantId, client.appId)
       assert.deepEqual(await known(), client)
       proxy.cut()
