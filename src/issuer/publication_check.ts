@@ -80,6 +80,23 @@ function checkResponse(
   return findings
 }
 
+/** The body's JSON object, or undefined when it is not JSON or not an object. */
+function jsonObject(body: string): Record<string, unknown> | undefined {
+  try {
+    const value: unknown = JSON.parse(body)
+    return typeof value === 'object' && value !== null && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : undefined
+  } catch {
+    return undefined
+  }
+}
+
+/** A hosted member as the report shows it: JSON text, so `"x"`, `42` and `null` stay apart. */
+function shown(value: unknown): string {
+  return value === undefined ? 'absent' : JSON.stringify(value)
+}
+
 /**
  * Fetches a statically published issuer from its hosting location and reports every difference
  * from what wifkit would serve (ISS-83): reachability without redirects, content types, bytes,
@@ -96,35 +113,38 @@ export async function checkPublication(
   const discovery = await fetchDocument(url, dispatcher)
   const findings = checkResponse('discovery', url, discovery, expected.discovery)
   if (typeof discovery === 'string' || discovery.status !== 200) return { findings, kids: [] }
-  let document: { issuer?: unknown; jwks_uri?: unknown }
-  try {
-    document = JSON.parse(discovery.body) as typeof document
-  } catch {
-    return { findings, kids: [] }
-  }
-  const hostedIss = String(document.issuer)
-  const drift = hostedIss !== issuer.url && issuerBase(hostedIss) === issuerBase(issuer.url)
+  const document = jsonObject(discovery.body)
+  if (document === undefined) return { findings, kids: [] }
+  const hostedIss = shown(document.issuer)
+  const drift =
+    typeof document.issuer === 'string' &&
+    document.issuer !== issuer.url &&
+    issuerBase(document.issuer) === issuerBase(issuer.url)
   findings.push({
     check: 'issuer string',
-    ok: hostedIss === issuer.url,
+    ok: document.issuer === issuer.url,
     detail:
-      hostedIss === issuer.url
+      document.issuer === issuer.url
         ? `equals the configured "${issuer.url}"`
-        : `"${hostedIss}" differs from the configured "${issuer.url}"${drift ? ' (trailing-slash drift)' : ''}`,
+        : `${hostedIss} differs from the configured "${issuer.url}"${drift ? ' (trailing-slash drift)' : ''}`,
   })
-  const jwksLocation = String(document.jwks_uri)
-  const jwks = await fetchDocument(jwksLocation, dispatcher)
-  findings.push(...checkResponse('jwks', jwksLocation, jwks, expected.jwks))
-  let kids: string[] = []
-  if (typeof jwks !== 'string' && jwks.status === 200) {
-    try {
-      kids = ((JSON.parse(jwks.body) as { keys?: Array<{ kid?: unknown }> }).keys ?? []).map((k) =>
-        String(k.kid),
-      )
-    } catch {
-      kids = []
-    }
+  if (typeof document.jwks_uri !== 'string') {
+    findings.push({
+      check: 'jwks reachable',
+      ok: false,
+      detail: `the hosted discovery's jwks_uri is ${shown(document.jwks_uri)}, not a URL`,
+    })
+    return { findings, kids: [] }
   }
+  const jwks = await fetchDocument(document.jwks_uri, dispatcher)
+  findings.push(...checkResponse('jwks', document.jwks_uri, jwks, expected.jwks))
+  const keys = typeof jwks === 'string' || jwks.status !== 200 ? [] : jsonObject(jwks.body)?.keys
+  const kids = Array.isArray(keys)
+    ? keys.flatMap((key: unknown) => {
+        const kid = (key as { kid?: unknown } | null)?.kid
+        return typeof kid === 'string' ? [kid] : []
+      })
+    : []
   if (activeKid !== undefined) {
     const present = kids.includes(activeKid)
     findings.push({

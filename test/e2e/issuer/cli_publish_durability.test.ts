@@ -85,6 +85,27 @@ test('ISS-83: publish --verify passes for a faithful copy and names trailing-sla
     ])
     assert.equal(bad.code, 1)
     assert.match(bad.stdout, /FAIL issuer string: .*trailing-slash drift/)
+    for (const [hosted, finding] of [
+      ['null', /FAIL discovery bytes: the hosted JSON differs/],
+      [
+        '{"issuer":42,"jwks_uri":{"href":"x"}}',
+        /FAIL issuer string: 42 differs[^]*jwks_uri is \{"href":"x"\}, not a URL/,
+      ],
+    ] as const) {
+      body = hosted
+      const odd = await runCli([
+        'issuer',
+        'publish',
+        'dev',
+        '--verify',
+        `https://localhost:${port}`,
+        '--data-dir',
+        dataDir,
+      ])
+      assert.equal(odd.code, 1, `${hosted}: ${odd.stderr}`)
+      assert.match(odd.stdout, finding, hosted)
+      assert.doesNotMatch(odd.stdout + odd.stderr, /TypeError|Cannot read/, hosted)
+    }
   } finally {
     host.close()
   }
