@@ -7,8 +7,9 @@ import { SchemaScopedPostgresDialect } from './introspector.js'
 
 /**
  * Connections per process. Every request needs at most one at a time and holds it for a few
- * milliseconds, so ten carry thousands of requests a second, and twenty nodes stay within
- * PostgreSQL's default `max_connections` of 100 with room for tools and migrations.
+ * milliseconds, so ten carry thousands of requests a second. With the one that listens for
+ * changes that is 11 per node: 7 nodes and a rolling update's surge stay within PostgreSQL's
+ * default `max_connections` of 100 (docs/deploy.md, Sizing).
  */
 const POOL_SIZE = 10
 /** An unused connection is closed after this long, so a quiet node holds few server processes. */
