@@ -134,6 +134,7 @@ export async function createServer(options: ServerOptions): Promise<WifkitServer
   const issuerKeys = new IssuerKeyCache({
     clock,
     ...(outbound ? { dispatcher: outbound } : {}),
+    maxConcurrentFetches: config.limits.maxConcurrentIssuerFetches,
     onEvent: (event) => issuerFetches.inc({ kind: event.kind, outcome: event.outcome }),
   })
   const signIns = new SignInLog(store, logger)
@@ -153,6 +154,7 @@ export async function createServer(options: ServerOptions): Promise<WifkitServer
       assertionSkewSeconds: config.sts.assertionSkewSeconds,
       maxAssertionLifetimeSeconds: config.sts.maxAssertionLifetimeSeconds,
       allowedAlgorithms: ['RS256'],
+      maxAssertionBytes: config.limits.maxAssertionBytes,
     },
     signIns,
   )
@@ -165,9 +167,11 @@ export async function createServer(options: ServerOptions): Promise<WifkitServer
   const now = () => new Date(clock.nowMs())
   const vaultResource = config.vaults.resource
   const hosts = vaultResource ? new HostDispatch() : undefined
+  const { limits } = config
   const publicApp = createApp({
     listener: 'public',
     logger,
+    limits,
     isUnavailable: isStoreUnavailable,
     tls: await tlsFiles(config.public.tls),
     metrics,
@@ -177,6 +181,8 @@ export async function createServer(options: ServerOptions): Promise<WifkitServer
   const adminApp = createApp({
     listener: 'admin',
     logger,
+    limits,
+    bodyLimit: limits.adminBodyBytes,
     isUnavailable: isStoreUnavailable,
     tls: await tlsFiles(config.admin.tls),
     metrics,
@@ -222,6 +228,7 @@ export async function createServer(options: ServerOptions): Promise<WifkitServer
     tokens,
     authority: config.public.url,
     revealMatchDetails: config.sts.revealMatchDetails,
+    limits,
   })
 
   const secrets = new SecretService(store, kek, clock)
@@ -233,7 +240,8 @@ export async function createServer(options: ServerOptions): Promise<WifkitServer
         isUnavailable: isStoreUnavailable,
         metrics,
         now,
-        bodyLimit: 256 * 1024,
+        limits,
+        bodyLimit: limits.vaultBodyBytes,
       })
     : undefined
   if (vaultResource && vaultApp && hosts) {

@@ -25,6 +25,19 @@ export async function issueBootstrapToken(
 }
 
 /**
+ * Revokes a bootstrap token (issue #9 item 3): from the next request on it is refused with 401.
+ * Only its hash is looked up, as for authentication. False when it was unknown or already revoked.
+ */
+export async function revokeBootstrapToken(
+  store: Store,
+  clock: Clock,
+  token: string,
+): Promise<boolean> {
+  if (!token.startsWith(PREFIX)) return false
+  return store.adminTokens.revokeByHash(sha256Hex(token), epochSeconds(clock))
+}
+
+/**
  * True when `token` is a live bootstrap token. The lookup is by hash, so the comparison never
  * touches the secret itself and takes the same time wherever a wrong token differs.
  */

@@ -1,4 +1,4 @@
-export { issueBootstrapToken, isBootstrapToken } from './bootstrap_token.js'
+export { issueBootstrapToken, isBootstrapToken, revokeBootstrapToken } from './bootstrap_token.js'
 export { requireAdmin } from './guard.js'
 export {
   AdminAuthenticator,

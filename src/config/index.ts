@@ -1,4 +1,5 @@
 export { configSchema, type Config } from './schema.js'
+export { DEFAULT_LIMITS, type Limits } from './limits_schema.js'
 export { loadConfig, validateConfig } from './load.js'
 export { configLeaves, type ConfigLeaf } from './env.js'
 export { configReference } from './reference.js'

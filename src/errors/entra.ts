@@ -10,6 +10,7 @@ type AadstsStatus = 400 | 401 | 405 | 413
 const AADSTS = {
   methodNotAllowed: { code: 900561, error: 'invalid_request', status: 405 }, // 1
   requestTooLarge: { code: 9002313, error: 'invalid_request', status: 413 }, // 2
+  tooManyFormFields: { code: 9002313, error: 'invalid_request', status: 400 }, // 2 (issue #9)
   missingGrantType: { code: 900144, error: 'invalid_request', status: 400 }, // 3
   unsupportedGrantType: { code: 70003, error: 'unsupported_grant_type', status: 400 }, // 4
   repeatedParameter: { code: 9002313, error: 'invalid_request', status: 400 }, // 5

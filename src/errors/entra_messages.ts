@@ -33,6 +33,8 @@ export const say = {
     `The endpoint only accepts POST requests. Received method: ${method}.`,
   requestTooLarge: (limitBytes: number) =>
     malformed(`the request body is larger than ${limitBytes} bytes.`),
+  tooManyFormFields: (maxFields: number) =>
+    malformed(`the request body has more than ${maxFields} parameters.`),
   missingGrantType: () => missing('grant_type'),
   unsupportedGrantType: (grantType: string) =>
     `The app requested an unsupported grant type '${grantType}'.`,

@@ -2,8 +2,11 @@ import { randomUUID } from 'node:crypto'
 import Fastify, { LogController, type FastifyInstance } from 'fastify'
 import type { Logger } from 'pino'
 import type { RequestListener } from 'node:http'
+import { DEFAULT_LIMITS } from '../config/index.js'
+import { BodyShapeError, exceedsJsonDepth, jsonTooDeepMessage } from './body_shape.js'
 import { installErrorHandling } from './error_handling.js'
 import type { HostDispatch } from './host_dispatch.js'
+import { createListenerServer, type ConnectionLimits } from './listener_server.js'
 import type { HttpMetrics } from './metrics.js'
 
 /**
@@ -42,26 +45,26 @@ export interface AppOptions {
   hosts?: HostDispatch
   /** Largest request body in bytes; default 64 KiB. */
   bodyLimit?: number
+  /** Connection bounds and the deepest JSON body accepted; default `DEFAULT_LIMITS` (issue #9). */
+  limits?: ConnectionLimits & { maxJsonDepth: number }
   /** True for errors that mean the database is away: they answer 503 (issue #7 item 4). */
   isUnavailable?: (error: unknown) => boolean
 }
 
 /**
  * A Fastify instance with wifkit's common behaviour: request ids, one error hook rendering each
- * protocol's shape, JSON bodies only, bounded body size, and per-request metrics.
+ * protocol's shape, JSON bodies only, bounded body size and depth, bounded connections, the shared
+ * TLS policy with HSTS, and per-request metrics.
  */
 export function createApp(options: AppOptions): FastifyInstance {
-  const tls = options.tls
-    ? { cert: options.tls.cert, key: options.tls.key, minVersion: 'TLSv1.2' as const }
-    : undefined
-  const hosts = options.hosts
+  const { tls, hosts } = options
+  const limits = options.limits ?? DEFAULT_LIMITS
   const app = Fastify({
     loggerInstance: options.logger.child({ listener: options.listener }),
-    ...(hosts
-      ? { serverFactory: (handler: RequestListener) => hosts.server(handler, tls) }
-      : tls
-        ? { https: tls }
-        : {}),
+    // Always our own server: Fastify would apply neither maxHeaderSize nor the timeouts to a
+    // server it did not create, and the vault hosts need one anyway (KV-1).
+    serverFactory: (handler: RequestListener) =>
+      createListenerServer(hosts ? hosts.listener(handler) : handler, tls, limits),
     genReqId: requestIds(),
     // No child logger per request: building one cost the JWKS route a measurable share of its
     // throughput (bench/). Log lines carry `reqId` explicitly instead.
@@ -104,6 +107,12 @@ export function createApp(options: AppOptions): FastifyInstance {
     done()
   })
   app.decorateRequest('renderExtras', null)
+  // After parsing, before any handler: a deep body could exhaust a handler's recursion (issue #9).
+  app.addHook('preValidation', (request, _reply, done) => {
+    if (exceedsJsonDepth(request.body, limits.maxJsonDepth)) {
+      done(new BodyShapeError(jsonTooDeepMessage(limits.maxJsonDepth)))
+    } else done()
+  })
   installErrorHandling(app, options.now, options.protocol, options.isUnavailable)
   return app
 }

@@ -49,13 +49,13 @@ const GRAPH_CODE: Record<number, GraphCode> = {
  * Turns a framework error (bad JSON, body too large, wrong content type) or an unexpected throw
  * into the route's protocol. Client errors keep Fastify's message; server errors say nothing.
  */
-function asWireError(error: FastifyError, protocol: Protocol): WireError {
+function asWireError(error: FastifyError, protocol: Protocol, bodyLimit: number): WireError {
   const status =
     error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500
       ? error.statusCode
       : 500
   const message = status === 500 ? 'internal server error' : error.message
-  if (protocol === 'oauth') return oauthError(status, error)
+  if (protocol === 'oauth') return oauthError(status, error, bodyLimit)
   if (protocol === 'kubernetes')
     return new KubernetesError(
       KUBE_REASON[status] ?? (status === 500 ? 'InternalError' : 'BadRequest'),
@@ -80,8 +80,8 @@ function keyVaultError(status: number, message: string): WireError {
 }
 
 /** Rows 1 and 2 of sts.md §7 arise in the framework; anything else is a fault (STS-115). */
-function oauthError(status: number, error: FastifyError): WireError {
-  if (status === 413) return new EntraError('requestTooLarge', say.requestTooLarge(64 * 1024))
+function oauthError(status: number, error: FastifyError, bodyLimit: number): WireError {
+  if (status === 413) return new EntraError('requestTooLarge', say.requestTooLarge(bodyLimit))
   if (status === 405) return new EntraError('methodNotAllowed', say.methodNotAllowed('this'))
   if (status >= 400 && status < 500) {
     return new OAuthError(status, 'invalid_request', 'The request is malformed.', {
@@ -158,7 +158,7 @@ export function installErrorHandling(
       return send(request, reply, unavailableError(protocol, error))
     }
     if (error instanceof WireError) return send(request, reply, error)
-    const wire = asWireError(error, protocol)
+    const wire = asWireError(error, protocol, request.routeOptions.bodyLimit)
     if (wire.status >= 500) request.log.error({ reqId: request.id, err: error }, 'unhandled error')
     return send(request, reply, wire)
   })

@@ -1,5 +1,4 @@
-import { createServer as createHttpServer, type RequestListener, type Server } from 'node:http'
-import { createServer as createHttpsServer, type ServerOptions } from 'node:https'
+import type { RequestListener } from 'node:http'
 
 /** Decides, from a request's Host header, whether another app answers it. */
 export type HostMatcher = (host: string | undefined) => boolean
@@ -17,13 +16,12 @@ export class HostDispatch {
     this.#routes.push({ matches, handler })
   }
 
-  /** The listener's server: matched hosts go to their app, everything else to `fallback`. */
-  server(fallback: RequestListener, tls: ServerOptions | undefined): Server {
-    const listener: RequestListener = (request, response) => {
+  /** The listener's handler: matched hosts go to their app, everything else to `fallback`. */
+  listener(fallback: RequestListener): RequestListener {
+    return (request, response) => {
       const host = request.headers.host
       const route = this.#routes.find((r) => r.matches(host))
       ;(route?.handler ?? fallback)(request, response)
     }
-    return tls ? createHttpsServer(tls, listener) : createHttpServer(listener)
   }
 }

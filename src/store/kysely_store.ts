@@ -163,6 +163,15 @@ export function kyselyStore(
           revokedAt: numOrNull(row.revoked_at),
         }
       },
+      async revokeByHash(tokenHash, at) {
+        const result = await db
+          .updateTable('admin_tokens')
+          .set({ revoked_at: at })
+          .where('token_hash', '=', tokenHash)
+          .where('revoked_at', 'is', null)
+          .executeTakeFirst()
+        return result.numUpdatedRows > 0n
+      },
       async count() {
         const row = await db
           .selectFrom('admin_tokens')

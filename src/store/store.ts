@@ -26,6 +26,8 @@ export interface SigningKeyRepository {
 export interface AdminTokenRepository {
   insert(token: AdminTokenRecord): Promise<void>
   findActiveByHash(tokenHash: string): Promise<AdminTokenRecord | undefined>
+  /** Marks the live token with this hash revoked at `at`; false when none was live. */
+  revokeByHash(tokenHash: string, at: number): Promise<boolean>
   count(): Promise<number>
 }
 

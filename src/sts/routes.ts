@@ -1,14 +1,13 @@
 import { randomUUID } from 'node:crypto'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { EntraError, OAuthError, say } from '../errors/index.js'
+import { exceedsFormFields } from '../http/index.js'
 import type { KeyService } from '../keys/index.js'
 import type { Store } from '../store/index.js'
 import { stsIssuer, tenantDiscoveryDocument } from './discovery.js'
 import { STS_KEY_OWNER, type TokenService } from './token_service.js'
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
-/** STS-35, row 2. */
-const TOKEN_BODY_LIMIT = 64 * 1024
 const NO_STORE = { 'cache-control': 'no-store, no-cache', pragma: 'no-cache', expires: '-1' }
 
 type TenantRoute = { Params: { tenant: string } }
@@ -31,6 +30,8 @@ export interface StsRouteDeps {
   tokens: TokenService
   authority: string
   revealMatchDetails: boolean
+  /** Row 2 (STS-35) and the form bound of issue #9 item 1. */
+  limits: { tokenBodyBytes: number; maxFormFields: number }
 }
 
 /**
@@ -50,16 +51,21 @@ export function registerStsRoutes(app: FastifyInstance, deps: StsRouteDeps): voi
       }
       reply.header('x-ms-request-id', traceId)
     })
+    const { tokenBodyBytes, maxFormFields } = deps.limits
     scope.removeAllContentTypeParsers()
     scope.addContentTypeParser(
       'application/x-www-form-urlencoded',
-      { parseAs: 'string', bodyLimit: TOKEN_BODY_LIMIT },
-      (_request, body, done) => done(null, new URLSearchParams(body as string)),
+      { parseAs: 'string', bodyLimit: tokenBodyBytes },
+      (_request, body, done) => {
+        const form = new URLSearchParams(body as string)
+        if (!exceedsFormFields(form, maxFormFields)) return done(null, form)
+        done(new EntraError('tooManyFormFields', say.tooManyFormFields(maxFormFields)))
+      },
     )
     // STS-31: a body of any other type is read (within the limit) and treated as empty.
     scope.addContentTypeParser(
       '*',
-      { parseAs: 'buffer', bodyLimit: TOKEN_BODY_LIMIT },
+      { parseAs: 'buffer', bodyLimit: tokenBodyBytes },
       (_r, _b, done) => done(null, new URLSearchParams()),
     )
 
@@ -108,7 +114,8 @@ export function registerStsRoutes(app: FastifyInstance, deps: StsRouteDeps): voi
         'wifkit has no interactive sign-in; use the token endpoint.',
       )
     })
-    scope.post<TenantRoute>('/:tenant/oauth2/v2.0/token', config, async (request, reply) => {
+    const tokenRoute = { ...config, bodyLimit: tokenBodyBytes }
+    scope.post<TenantRoute>('/:tenant/oauth2/v2.0/token', tokenRoute, async (request, reply) => {
       const form = request.body instanceof URLSearchParams ? request.body : new URLSearchParams()
       const ids = {
         traceId: String(request.renderExtras?.traceId),

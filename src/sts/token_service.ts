@@ -22,6 +22,8 @@ export interface TokenServiceSettings {
   assertionSkewSeconds: number
   maxAssertionLifetimeSeconds: number
   allowedAlgorithms: readonly string[]
+  /** Longest assertion decoded (issue #9 item 1); default `MAX_ASSERTION_BYTES`. */
+  maxAssertionBytes?: number
 }
 
 export interface RequestIds {
@@ -108,7 +110,7 @@ export class TokenService {
   async #federate(client: ApplicationRecord, assertion: string, details: Details): Promise<void> {
     const credentials = await this.#store.directory.credentials(client.id)
     if (credentials.length === 0) throw new EntraError('noFics', say.noFics(client.appId))
-    const parsed = parseAssertion(assertion)
+    const parsed = parseAssertion(assertion, this.#settings.maxAssertionBytes)
     const { iss, sub, aud } = parsed.claims
     Object.assign(details, { iss, sub, aud, kid: parsed.header.kid ?? null })
     const fics: Fic[] = credentials.map((c) => ({ ...c, audiences: [c.audience] }))

@@ -1,6 +1,7 @@
 import { readFileSync, unwatchFile, watchFile } from 'node:fs'
 import type { Server } from 'node:tls'
 import type { Logger } from 'pino'
+import { tlsPolicy } from '../http/index.js'
 
 /** The lowest TLS version the webhook accepts: 1.3 unless `--min-tls 1.2` (WL-9). */
 export type MinTls = 'TLSv1.2' | 'TLSv1.3'
@@ -31,10 +32,10 @@ export function serveRotatingCertificate(
   logger: Logger,
   intervalMs: number,
 ): () => void {
-  server.setSecureContext({ ...readServingPair(files), minVersion })
+  server.setSecureContext(tlsPolicy(readServingPair(files), minVersion))
   const reload = () => {
     try {
-      server.setSecureContext({ ...readServingPair(files), minVersion })
+      server.setSecureContext(tlsPolicy(readServingPair(files), minVersion))
       logger.info({ certFile: files.certFile }, 'serving certificate reloaded')
     } catch (error) {
       logger.warn(

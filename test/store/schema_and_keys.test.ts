@@ -141,6 +141,10 @@ forEachBackend((backend) => {
     assert.equal(await store.adminTokens.count(), 2)
     assert.deepEqual(await store.adminTokens.findActiveByHash(token.tokenHash), token)
     assert.equal(await store.adminTokens.findActiveByHash('r'), undefined)
+    assert.equal(await store.adminTokens.revokeByHash('r', 6), false, 'already revoked')
+    assert.equal(await store.adminTokens.revokeByHash(token.tokenHash, 6), true)
+    assert.equal(await store.adminTokens.findActiveByHash(token.tokenHash), undefined)
+    assert.equal(await store.adminTokens.revokeByHash(token.tokenHash, 7), false, 'revoked once')
     await store.audit.append({ at: 5, actor: 'a', action: 'b', target: 'c', outcome: 'success' })
   })
 

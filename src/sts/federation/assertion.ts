@@ -35,13 +35,20 @@ const isNumber = (v: unknown): v is number => typeof v === 'number' && Number.is
 const isStringArray = (v: unknown): v is string[] =>
   Array.isArray(v) && v.every((e) => typeof e === 'string')
 
+/** The default bound on an assertion's length (issue #9 item 1); Kubernetes tokens are ~1 KiB. */
+export const MAX_ASSERTION_BYTES = 16 * 1024
+
 /**
- * Decodes a compact JWS without verifying it (row 15): three segments, a base64url JSON header
- * with a string `alg`, and a payload with string `iss` and `sub`, `aud` as a string or an array of
- * strings, and a numeric `exp`. jose does the splitting, base64url and JSON decoding. Details name
- * the failed part, never its value: the assertion must not reach a log (STYLE.md §2.18).
+ * Decodes a compact JWS without verifying it (row 15): at most `maxBytes` long, three segments, a
+ * base64url JSON header with a string `alg`, and a payload with string `iss` and `sub`, `aud` as a
+ * string or an array of strings, and a numeric `exp`. jose does the splitting, base64url and JSON
+ * decoding. Details name the failed part, never its value: the assertion must not reach a log
+ * (STYLE.md §2.18).
  */
-export function parseAssertion(jwt: string): ParsedAssertion {
+export function parseAssertion(jwt: string, maxBytes = MAX_ASSERTION_BYTES): ParsedAssertion {
+  // Before any decoding, so an oversized token costs no base64 or JSON work (issue #9 item 1).
+  const bytes = Buffer.byteLength(jwt, 'utf8')
+  if (bytes > maxBytes) throw malformed(`assertion is ${bytes} bytes, more than ${maxBytes}`)
   let rawHeader: Record<string, unknown>
   let payload: Record<string, unknown>
   try {

@@ -4,6 +4,7 @@ import { Agent, type Dispatcher } from 'undici'
 import type { SigningAlgorithm } from '../../keys/index.js'
 import type { Clock } from '../../util/index.js'
 import { fetchDocument, type FetchBounds } from './fetch_document.js'
+import { FetchSlots } from './fetch_slots.js'
 import { IssuerMetadataError } from './issuer_metadata_error.js'
 import { parseJwks, type IssuerKeySet } from './jwks_parse.js'
 import { discoveryUrlFor } from './metadata_url.js'
@@ -38,6 +39,8 @@ export interface IssuerKeyCacheOptions {
   staleIfErrorSeconds?: number
   /** How long a failed refresh is remembered before the network is tried again. Default 30. */
   failureCacheSeconds?: number
+  /** Discovery and JWKS fetches in flight at once, across all issuers (issue #9). Default 32. */
+  maxConcurrentFetches?: number
   /** Default RS256 only (row 21). */
   allowedAlgorithms?: readonly SigningAlgorithm[]
   /** Accept http for 127.0.0.1, localhost and ::1, as `wifkit dev` does (STS-91). Default false. */
@@ -73,6 +76,7 @@ export class IssuerKeyCache {
   readonly #allowed: readonly SigningAlgorithm[]
   readonly #onEvent: ((event: IssuerKeyEvent) => void) | undefined
   readonly #entries = new Map<string, Entry>()
+  readonly #slots: FetchSlots
 
   constructor(options: IssuerKeyCacheOptions) {
     this.#clock = options.clock
@@ -91,6 +95,7 @@ export class IssuerKeyCache {
     this.#failureMs = (options.failureCacheSeconds ?? 30) * 1000
     this.#allowed = options.allowedAlgorithms ?? ['RS256']
     this.#onEvent = options.onEvent
+    this.#slots = new FetchSlots(options.maxConcurrentFetches ?? 32)
   }
 
   /**
@@ -154,7 +159,8 @@ export class IssuerKeyCache {
     try {
       let discovery = entry.discovery
       if (discovery === undefined || this.#clock.nowMs() >= discovery.freshUntilMs) {
-        const fetched = await fetchDocument(new URL(discoveryUrlFor(issuer)), this.#discoveryBounds)
+        const url = new URL(discoveryUrlFor(issuer))
+        const fetched = await this.#slots.run(() => fetchDocument(url, this.#discoveryBounds))
         const jwksUri = parseDiscovery(
           fetched.body,
           issuer,
@@ -173,7 +179,8 @@ export class IssuerKeyCache {
         jwks.uri !== uri ||
         this.#clock.nowMs() >= jwks.freshUntilMs
       ) {
-        const fetched = await fetchDocument(discovery.jwksUri, this.#jwksBounds)
+        const jwksUri = discovery.jwksUri
+        const fetched = await this.#slots.run(() => fetchDocument(jwksUri, this.#jwksBounds))
         const keys = parseJwks(fetched.body, this.#allowed)
         entry.jwks = { uri, keys, freshUntilMs: this.#freshUntil(fetched.cacheControl) }
         entry.kidRefetchAllowedAtMs = this.#clock.nowMs() + this.#kidCooldownMs

@@ -14,6 +14,7 @@ type Row = readonly [row: string, code: number, error: OAuthErrorCode, status: n
 const rows: Record<AadstsName, Row> = {
   methodNotAllowed: ['1', 900561, 'invalid_request', 405],
   requestTooLarge: ['2', 9002313, 'invalid_request', 413],
+  tooManyFormFields: ['2', 9002313, 'invalid_request', 400],
   missingGrantType: ['3', 900144, 'invalid_request', 400],
   unsupportedGrantType: ['4', 70003, 'unsupported_grant_type', 400],
   repeatedParameter: ['5', 9002313, 'invalid_request', 400],

@@ -171,3 +171,36 @@ test('row 15 then 21: a decoded alg none header reaches row 21 and fails there',
   const { header: h } = parseAssertion(jwt({ alg: 'none' }, claims, ''))
   assert.throws(() => checkAssertionHeader(h), { aadsts: 700027 })
 })
+
+/** A well-formed assertion whose `jti` pads it to exactly `bytes` bytes. */
+function paddedTo(bytes: number): string {
+  const base = jwt(header, { ...claims, jti: '' }).length
+  // base64url grows 4 characters per 3 bytes of JSON; 3 characters of padding per 4 bytes.
+  const token = jwt(header, { ...claims, jti: 'x'.repeat(Math.floor(((bytes - base) * 3) / 4)) })
+  return token + 'A'.repeat(bytes - token.length)
+}
+
+const lengthCases: [string, number, number, boolean][] = [
+  ['an assertion of exactly the maximum length decodes', 16 * 1024, 16 * 1024, true],
+  ['an assertion one byte over the default 16 KiB is refused', 16 * 1024 + 1, 16 * 1024, false],
+  ['a configured maximum applies', 2048, 2000, false],
+]
+for (const [name, bytes, maxBytes, decodes] of lengthCases) {
+  test(`row 15, #9 item 1: ${name}`, () => {
+    const token = paddedTo(bytes)
+    assert.equal(token.length, bytes)
+    if (decodes) {
+      assert.equal(parseAssertion(token, maxBytes).claims.iss, claims.iss)
+      return
+    }
+    assert.throws(
+      () => parseAssertion(token, maxBytes),
+      (e: unknown) => {
+        assert.ok(e instanceof EntraError)
+        assert.equal(e.aadsts, 50027)
+        assert.equal(e.detail, `assertion is ${bytes} bytes, more than ${maxBytes}`)
+        return true
+      },
+    )
+  })
+}

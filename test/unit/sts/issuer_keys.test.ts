@@ -555,3 +555,29 @@ test('STS-96: within a duplicated kid the first usable key wins; private members
   assert.equal(key?.export({ format: 'jwk' }).n, privateJwk.n)
   assert.equal((await cache.keyFor(issuer, undefined)).length, 1)
 })
+
+test('#9 item 1: across issuers, at most maxConcurrentFetches documents are fetched at once', async () => {
+  const server = await start()
+  const held: (() => void)[] = []
+  const issuers = Array.from({ length: 6 }, (_, i) => {
+    const path = `/t${i}${DISCOVERY}`
+    const issuer = server.metadata([jwk(keyA, 'a')], { prefix: `/t${i}` })
+    const serve = server.routes.get(path) as Handler
+    server.routes.set(path, (req, res) => held.push(() => serve(req, res)))
+    return issuer
+  })
+  const { cache } = cacheWith({ maxConcurrentFetches: 2 })
+  const lookups = Promise.all(issuers.map((issuer) => cache.keyFor(issuer, 'a')))
+  const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+  let mostHeld = 0
+  for (let served = 0; served < issuers.length;) {
+    while (held.length < Math.min(2, issuers.length - served)) await pause(5)
+    await pause(50) // time for a third request to arrive, were it allowed
+    mostHeld = Math.max(mostHeld, held.length)
+    const release = held.splice(0)
+    for (const respond of release) respond()
+    served += release.length
+  }
+  assert.equal((await lookups).length, 6)
+  assert.equal(mostHeld, 2)
+})
