@@ -171,3 +171,19 @@ test('row 15 then 21: a decoded alg none header reaches row 21 and fails there',
   const { header: h } = parseAssertion(jwt({ alg: 'none' }, claims, ''))
   assert.throws(() => checkAssertionHeader(h), { aadsts: 700027 })
 })
+
+test('#9 item 4, row 15: a member repeated in the header or the payload is malformed (RFC 7515 §5.2)', () => {
+  const raw = (json: string) => base64url.encode(json)
+  const payload = JSON.stringify(claims)
+  const repeatedSub = `{"sub":"system:serviceaccount:kube-system:admin",${payload.slice(1)}`
+  const forged = [
+    `${part(header)}.${raw(repeatedSub)}.${SIGNATURE}`,
+    `${raw('{"alg":"none","alg":"RS256"}')}.${part(claims)}.${SIGNATURE}`,
+  ]
+  for (const assertion of forged) {
+    assert.throws(
+      () => parseAssertion(assertion),
+      (e: unknown) => e instanceof EntraError && e.aadsts === 50027,
+    )
+  }
+})
