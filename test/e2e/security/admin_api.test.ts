@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict'
 import { after, before, test } from 'node:test'
 import { SignJWT, type JWK } from 'jose'
-import { rsaKey } from '../../support/external_issuer.js'
+import { rsaKey, type IssuerKey } from '../../support/external_issuer.js'
 import { assertStateUnchanged, readStoredState, rowsAdded } from '../../support/state_guard.js'
 import { EXCHANGE_AUDIENCE, VaultHarness, type Answer } from '../resource/vault_http_harness.js'
 import { signRawRs256, unsignedJwt } from './jwt_forgery.js'
@@ -14,9 +14,11 @@ let h: VaultHarness
 let tenantId: string
 let app: { id: string; appId: string }
 let ficPath: string
+/** A key of the attacker's own, never published by the STS. */
+let attacker: IssuerKey
 
 before(async () => {
-  h = await VaultHarness.start()
+  ;[h, attacker] = await Promise.all([VaultHarness.start(), rsaKey()])
   tenantId = await h.createTenant()
   await h.createVault(tenantId, 'corpus')
   const workload = await h.createWorkload(tenantId, 'corpus-api')
@@ -67,7 +69,14 @@ interface Case {
 
 const cases: Case[] = [
   {
-    name: 'no Authorization header (IF-30: 401)',
+    name: 'no Authorization header (interfaces.md §4: 401)',
+    send: () =>
+      h.call('POST', `${h.adminUrl}/v1.0/applications${q()}`, { body: { displayName: 'x' } }),
+    status: 401,
+    code: 'InvalidAuthenticationToken',
+  },
+  {
+    name: 'an empty Authorization header',
     send: () =>
       h.admin('POST', `/v1.0/applications${q()}`, { displayName: 'x' }, { authorization: '' }),
     status: 401,
@@ -97,7 +106,6 @@ const cases: Case[] = [
     name: "an attacker's RS256 key under the STS kid",
     send: async () => {
       const { kid } = await stsKey()
-      const attacker = await rsaKey()
       return withToken(
         signRawRs256(
           JSON.stringify({ alg: 'RS256', kid }),
@@ -112,7 +120,6 @@ const cases: Case[] = [
   {
     name: 'an embedded jwk header carrying the attacker key',
     send: async () => {
-      const attacker = await rsaKey()
       const header = JSON.stringify({
         alg: 'RS256',
         jwk: { kty: 'RSA', n: attacker.jwk.n, e: attacker.jwk.e },

@@ -92,8 +92,15 @@ const badRequest = { code: 400, reason: 'BadRequest' }
 
 const mintCases: MintCase[] = [
   {
-    name: 'no token',
+    name: 'an empty bearer token',
     send: () => h.admin('POST', mintPath('default', 'api'), tokenRequest(), { token: '' }),
+    code: 401,
+    reason: 'Unauthorized',
+  },
+  {
+    name: 'no Authorization header',
+    send: () =>
+      h.call('POST', `${h.adminUrl}${mintPath('default', 'api')}`, { body: tokenRequest() }),
     code: 401,
     reason: 'Unauthorized',
   },

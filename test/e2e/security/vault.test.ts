@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict'
 import { after, before, test } from 'node:test'
 import { SignJWT, type JWK } from 'jose'
-import { rsaKey } from '../../support/external_issuer.js'
+import { rsaKey, type IssuerKey } from '../../support/external_issuer.js'
 import { assertStateUnchanged, readStoredState, rowsAdded } from '../../support/state_guard.js'
 import {
   API_VERSION,
@@ -26,9 +26,11 @@ let tenantId: string
 let officer: string
 let reader: string
 let backupBlob: string
+/** A key of the attacker's own, never published by the STS. */
+let attacker: IssuerKey
 
 before(async () => {
-  h = await VaultHarness.start()
+  ;[h, attacker] = await Promise.all([VaultHarness.start(), rsaKey()])
   tenantId = await h.createTenant()
   await h.createVault(tenantId, VAULT)
   const [writer, user] = [
@@ -119,7 +121,6 @@ const cases: Case[] = [
     name: "an attacker's RS256 key under the STS kid (KV-16)",
     send: async () => {
       const { kid } = await stsKey()
-      const attacker = await rsaKey()
       return withToken(
         signRawRs256(
           JSON.stringify({ alg: 'RS256', kid }),
