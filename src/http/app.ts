@@ -106,6 +106,10 @@ export function createApp(options: AppOptions): FastifyInstance {
       )
     done()
   })
+  // JSON bodies only: Fastify also parses text/plain by default, which handed admin and mint
+  // routes a string they refused as a 400 "not a JSON object" instead of a 415 (issue #9 item 4).
+  // Routes with other bodies (the token form, vault, webhook) install their own parsers.
+  app.removeContentTypeParser('text/plain')
   app.decorateRequest('renderExtras', null)
   // After parsing, before any handler: a deep body could exhaust a handler's recursion (issue #9).
   app.addHook('preValidation', (request, _reply, done) => {

@@ -1,6 +1,7 @@
 import { DEFAULT_SERVICE_ACCOUNT, USE_LABEL, USE_LABEL_VALUE } from './constants.js'
 import { diffToJsonPatch } from './json_patch.js'
 import { mutatePod } from './mutate.js'
+import { podShapeProblem } from './pod_shape.js'
 import type { MutationConfig, Pod, ServiceAccount } from './types.js'
 import { WebhookError } from './webhook_error.js'
 
@@ -89,6 +90,13 @@ export async function reviewAdmission(
   const label = pod.metadata?.labels?.[USE_LABEL]
   if (label !== USE_LABEL_VALUE) {
     return { ...allow(`skipped: pod label ${USE_LABEL} is not "true"`), pod: podRef } // WL-23
+  }
+  const problem = podShapeProblem(pod)
+  if (problem !== undefined) {
+    return {
+      ...deny(version, request.uid, 400, `request.object is not a pod: ${problem}`),
+      pod: podRef,
+    }
   }
   return mutate(version, request.uid, podRef, namespace, pod, lookup, config)
 }

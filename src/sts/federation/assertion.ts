@@ -1,8 +1,9 @@
 // Row 15 (shape) and row 21 (header) of sts.md §7 for the presented external JWT. Both run on the
 // unverified token: row 15 before FIC matching, row 21 after the FIC matched and the issuer's
 // keys were fetched, and before any signature check.
-import { decodeJwt, decodeProtectedHeader } from 'jose'
+import { base64url, decodeJwt, decodeProtectedHeader } from 'jose'
 import { EntraError, say } from '../../errors/index.js'
+import { duplicateMemberName } from './duplicate_members.js'
 
 /** The protected header of a presented assertion. */
 export interface AssertionHeader {
@@ -41,9 +42,9 @@ export const MAX_ASSERTION_BYTES = 16 * 1024
 /**
  * Decodes a compact JWS without verifying it (row 15): at most `maxBytes` long, three segments, a
  * base64url JSON header with a string `alg`, and a payload with string `iss` and `sub`, `aud` as a
- * string or an array of strings, and a numeric `exp`. jose does the splitting, base64url and JSON
- * decoding. Details name the failed part, never its value: the assertion must not reach a log
- * (STYLE.md §2.18).
+ * string or an array of strings, and a numeric `exp`; no member name may repeat in either. jose
+ * does the splitting, base64url and JSON decoding. Details name the failed part, never its value:
+ * the assertion must not reach a log (STYLE.md §2.18).
  */
 export function parseAssertion(jwt: string, maxBytes = MAX_ASSERTION_BYTES): ParsedAssertion {
   // Before any decoding, so an oversized token costs no base64 or JSON work (issue #9 item 1).
@@ -57,6 +58,16 @@ export function parseAssertion(jwt: string, maxBytes = MAX_ASSERTION_BYTES): Par
     rawHeader = decodeProtectedHeader(jwt)
   } catch (cause) {
     throw malformed(`assertion is not a compact JWS with JSON header and payload`, cause)
+  }
+  // A repeated member would let two parsers read two different tokens (RFC 7515 §5.2).
+  const [headerPart = '', payloadPart = ''] = jwt.split('.')
+  for (const [part, segment] of [
+    ['header', headerPart],
+    ['payload', payloadPart],
+  ] as const) {
+    const repeated = duplicateMemberName(new TextDecoder().decode(base64url.decode(segment)))
+    if (repeated !== undefined)
+      throw malformed(`${part}: member ${JSON.stringify(repeated)} repeated`)
   }
   const { alg, kid } = rawHeader
   if (typeof alg !== 'string') throw malformed('header: alg must be a string')

@@ -204,3 +204,19 @@ for (const [name, bytes, maxBytes, decodes] of lengthCases) {
     )
   })
 }
+
+test('#9 item 4, row 15: a member repeated in the header or the payload is malformed (RFC 7515 §5.2)', () => {
+  const raw = (json: string) => base64url.encode(json)
+  const payload = JSON.stringify(claims)
+  const repeatedSub = `{"sub":"system:serviceaccount:kube-system:admin",${payload.slice(1)}`
+  const forged = [
+    `${part(header)}.${raw(repeatedSub)}.${SIGNATURE}`,
+    `${raw('{"alg":"none","alg":"RS256"}')}.${part(claims)}.${SIGNATURE}`,
+  ]
+  for (const assertion of forged) {
+    assert.throws(
+      () => parseAssertion(assertion),
+      (e: unknown) => e instanceof EntraError && e.aadsts === 50027,
+    )
+  }
+})
