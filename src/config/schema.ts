@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { rateLimitSchema } from './rate_limit_schema.js'
 
 /** Accepts `HOST:PORT`, `[IPv6]:PORT` or `:PORT`; the port may be 0 (any free port). */
 const listenAddress = z
@@ -217,6 +218,7 @@ export const configSchema = z
       })
       .strict()
       .default({ maxStalenessSeconds: 60, versionCheckMs: 500, maxEntries: 100_000 }),
+    rateLimit: rateLimitSchema,
     log: z
       .object({
         level: z

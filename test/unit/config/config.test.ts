@@ -26,6 +26,16 @@ const defaults: Config = {
   },
   vaults: { defaultRetentionDays: 90, purgeIntervalSeconds: 3600 },
   cache: { maxStalenessSeconds: 60, versionCheckMs: 500, maxEntries: 100_000 },
+  rateLimit: {
+    enabled: true,
+    clientIdPerSecond: 200,
+    clientIdBurst: 2000,
+    addressPerSecond: 100,
+    addressBurst: 1000,
+    adminTokenPerSecond: 100,
+    adminTokenBurst: 1000,
+    maxTrackedKeys: 100_000,
+  },
   log: { level: 'info' },
 }
 
@@ -139,6 +149,18 @@ const refused: readonly (readonly [string, unknown, NodeJS.ProcessEnv, ConfigIss
     minimal,
     { WIFKIT_PUBLIC_TLS_CERT: 'public.crt' },
     [{ path: 'public.tls.key', message: 'is required' }],
+  ],
+  [
+    '#9 item 2: a rate below 0.1/s is refused, so Retry-After stays short (PY-22)',
+    { ...minimal, rateLimit: { clientIdPerSecond: 0.01, adminTokenBurst: 0 } },
+    {},
+    [
+      { path: 'rateLimit.adminTokenBurst', message: 'Too small: expected number to be >=1' },
+      {
+        path: 'rateLimit.clientIdPerSecond',
+        message: 'must be at least 0.1, so Retry-After stays within 10 s (PY-22)',
+      },
+    ],
   ],
   [
     'IF-20: a list as the whole configuration is refused at the root',
@@ -387,6 +409,14 @@ test('IF-25: every configuration leaf has its WIFKIT_ variable and value kind', 
       ['cache.maxStalenessSeconds', 'WIFKIT_CACHE_MAXSTALENESSSECONDS', 'number'],
       ['cache.versionCheckMs', 'WIFKIT_CACHE_VERSIONCHECKMS', 'number'],
       ['cache.maxEntries', 'WIFKIT_CACHE_MAXENTRIES', 'number'],
+      ['rateLimit.enabled', 'WIFKIT_RATELIMIT_ENABLED', 'boolean'],
+      ['rateLimit.clientIdPerSecond', 'WIFKIT_RATELIMIT_CLIENTIDPERSECOND', 'number'],
+      ['rateLimit.clientIdBurst', 'WIFKIT_RATELIMIT_CLIENTIDBURST', 'number'],
+      ['rateLimit.addressPerSecond', 'WIFKIT_RATELIMIT_ADDRESSPERSECOND', 'number'],
+      ['rateLimit.addressBurst', 'WIFKIT_RATELIMIT_ADDRESSBURST', 'number'],
+      ['rateLimit.adminTokenPerSecond', 'WIFKIT_RATELIMIT_ADMINTOKENPERSECOND', 'number'],
+      ['rateLimit.adminTokenBurst', 'WIFKIT_RATELIMIT_ADMINTOKENBURST', 'number'],
+      ['rateLimit.maxTrackedKeys', 'WIFKIT_RATELIMIT_MAXTRACKEDKEYS', 'number'],
       ['log.level', 'WIFKIT_LOG_LEVEL', 'string'],
     ],
   )
