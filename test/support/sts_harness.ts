@@ -56,6 +56,8 @@ export interface HarnessOptions {
   storage?: string
   /** `cache` configuration overrides (issue #7). */
   cache?: Record<string, unknown>
+  /** `rateLimit` configuration overrides (issue #9 item 2). */
+  rateLimit?: Record<string, unknown>
 }
 
 /** A running wifkit, its dev TLS material and helpers to fill its directory. */
@@ -99,6 +101,7 @@ export class StsHarness {
         keys: { kekFile: join(dir, 'kek') },
         ...(options.sts ? { sts: options.sts } : {}),
         ...(options.cache ? { cache: options.cache } : {}),
+        ...(options.rateLimit ? { rateLimit: options.rateLimit } : {}),
       },
       {},
       dir,
