@@ -1,4 +1,5 @@
 import type { Config } from '../config/index.js'
+import { addressKey } from './address_key.js'
 import { RateLimiter, type RateLimit } from './rate_limit.js'
 
 /** Admits one request of `key`: undefined to proceed, else whole seconds to wait (Retry-After). */
@@ -8,7 +9,7 @@ export type Throttle = (key: string) => number | undefined
 export interface Throttles {
   /** Token endpoint, by `client_id`. */
   clientId: Throttle
-  /** Token endpoint, by source address. */
+  /** Token endpoint, by source address: IPv4 by address, IPv6 by /64. */
   address: Throttle
   /** Admin listener, by a hash of the bearer token. */
   adminToken: Throttle
@@ -32,12 +33,16 @@ export function throttle(limit: RateLimit, maxKeys: number): Throttle {
 export function configuredThrottles(config: Config['rateLimit']): Throttles {
   if (!config.enabled) return { clientId: UNLIMITED, address: UNLIMITED, adminToken: UNLIMITED }
   const keys = config.maxTrackedKeys
+  const byAddress = throttle(
+    { ratePerSecond: config.addressPerSecond, burst: config.addressBurst },
+    keys,
+  )
   return {
     clientId: throttle(
       { ratePerSecond: config.clientIdPerSecond, burst: config.clientIdBurst },
       keys,
     ),
-    address: throttle({ ratePerSecond: config.addressPerSecond, burst: config.addressBurst }, keys),
+    address: (ip) => byAddress(addressKey(ip)),
     adminToken: throttle(
       { ratePerSecond: config.adminTokenPerSecond, burst: config.adminTokenBurst },
       keys,
