@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { issueBootstrapToken } from '../src/admin/index.js'
 import { validateConfig } from '../src/config/index.js'
+import { BENCH_RATE_LIMIT } from './rate_limits.js'
 import { createServer, type WifkitServer } from '../src/index.js'
 import type { IssuerRecord } from '../src/store/index.js'
 import { systemClock } from '../src/util/index.js'
@@ -35,6 +36,7 @@ export async function startWifkit(): Promise<WifkitFixture> {
         admin: { listen: '127.0.0.1:0' },
         keys: { kekFile: join(dir, 'kek') },
         log: { level: 'silent' },
+        rateLimit: BENCH_RATE_LIMIT,
       },
       {},
       dir,

@@ -6,6 +6,7 @@ import { Agent, type Dispatcher } from 'undici'
 import type { Config } from './config/index.js'
 import { GraphError } from './errors/index.js'
 import {
+  configuredThrottles,
   createApp,
   HostDispatch,
   HttpMetrics,
@@ -27,7 +28,7 @@ import {
   type AuditEntry,
   type Store,
 } from './store/index.js'
-import { AdminAuthenticator } from './admin/index.js'
+import { AdminAuthenticator, throttleAdminTokens } from './admin/index.js'
 import {
   adminTenantOf,
   adminTokenVerifier,
@@ -195,6 +196,8 @@ export async function createServer(options: ServerOptions): Promise<WifkitServer
     for (const issuer of await issuers.list()) await issuers.documents(issuer)
     return undefined
   }
+  const throttles = configuredThrottles(config.rateLimit)
+  throttleAdminTokens(adminApp, throttles.adminToken)
   registerHealthRoutes(publicApp, ready)
   registerHealthRoutes(adminApp, ready, metrics)
   registerIssuerPublicRoutes(publicApp, issuers)
@@ -229,6 +232,7 @@ export async function createServer(options: ServerOptions): Promise<WifkitServer
     authority: config.public.url,
     revealMatchDetails: config.sts.revealMatchDetails,
     limits,
+    throttles,
   })
 
   const secrets = new SecretService(store, kek, clock)

@@ -3,6 +3,7 @@
 // one PostgreSQL schema and key-encryption key, as stateless nodes behind a balancer do.
 import pino from 'pino'
 import { validateConfig } from '../../src/config/index.js'
+import { BENCH_RATE_LIMIT } from '../rate_limits.js'
 import { createServer } from '../../src/index.js'
 import { serveChannel } from './child_channel.js'
 
@@ -26,6 +27,7 @@ const config = validateConfig(
     admin: { listen: '127.0.0.1:0' },
     keys: { kekFile: args.kekFile },
     log: { level: 'silent' },
+    rateLimit: BENCH_RATE_LIMIT,
   },
   {},
   process.cwd(),

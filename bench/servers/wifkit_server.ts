@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import pino from 'pino'
 import { validateConfig } from '../../src/config/index.js'
+import { BENCH_RATE_LIMIT } from '../rate_limits.js'
 import { createServer } from '../../src/index.js'
 import type { ApplicationRecord } from '../../src/store/index.js'
 import { benchApplication } from '../bench_application.js'
@@ -39,6 +40,7 @@ const config = validateConfig(
     admin: { listen: '127.0.0.1:0' },
     keys: { kekFile: join(dir, 'kek') },
     log: { level: 'silent' },
+    rateLimit: BENCH_RATE_LIMIT,
   },
   {},
   dir,

@@ -17,7 +17,8 @@ declare module 'fastify' {
 /** Which protocol the failure is told in: the mint API speaks Kubernetes, the rest Graph. */
 type Dialect = 'graph' | 'kubernetes'
 
-function bearer(request: FastifyRequest): string | undefined {
+/** The token of an `Authorization: Bearer` header, if the header is well formed. */
+export function bearer(request: FastifyRequest): string | undefined {
   const header = request.headers.authorization
   if (header === undefined) return undefined
   const match = /^Bearer ([\x21-\x7e]+)$/i.exec(header)

@@ -8,3 +8,4 @@ export {
   type AdminPrincipal,
   type AdminTokenVerifier,
 } from './authenticator.js'
+export { throttleAdminTokens } from './throttle.js'

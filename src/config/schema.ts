@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { limitsSchema } from './limits_schema.js'
+import { rateLimitSchema } from './rate_limit_schema.js'
 
 /** Accepts `HOST:PORT`, `[IPv6]:PORT` or `:PORT`; the port may be 0 (any free port). */
 const listenAddress = z
@@ -219,6 +220,7 @@ export const configSchema = z
       .strict()
       .default({ maxStalenessSeconds: 60, versionCheckMs: 500, maxEntries: 100_000 }),
     limits: limitsSchema,
+    rateLimit: rateLimitSchema,
     log: z
       .object({
         level: z

@@ -11,6 +11,7 @@ export type GraphCode =
   | 'Conflict'
   | 'MethodNotAllowed'
   | 'UnsupportedMediaType'
+  | 'TooManyRequests'
   | 'serviceNotAvailable'
   | 'generalException'
 
@@ -20,9 +21,26 @@ export type GraphCode =
  */
 export class GraphError extends WireError {
   readonly code: GraphCode
-  constructor(status: number, code: GraphCode, message: string, extras?: ErrorExtras) {
+  readonly retryAfterSeconds: number | undefined
+  constructor(
+    status: number,
+    code: GraphCode,
+    message: string,
+    extras: ErrorExtras & { retryAfterSeconds?: number } = {},
+  ) {
     super(status, message, extras)
     this.code = code
+    this.retryAfterSeconds = extras.retryAfterSeconds
+  }
+
+  /** 429 with `Retry-After`, as Graph throttles a caller (issue #9 item 2). */
+  static tooManyRequests(retryAfterSeconds: number): GraphError {
+    return new GraphError(
+      429,
+      'TooManyRequests',
+      'Too many requests from this token; retry after the Retry-After interval.',
+      { retryAfterSeconds },
+    )
   }
 
   static badRequest(message: string): GraphError {
@@ -31,6 +49,12 @@ export class GraphError extends WireError {
 
   static notFound(message: string): GraphError {
     return new GraphError(404, 'Request_ResourceNotFound', message)
+  }
+
+  override headers(): Record<string, string> {
+    return this.retryAfterSeconds === undefined
+      ? {}
+      : { 'retry-after': String(this.retryAfterSeconds) }
   }
 
   render(context: RenderContext): unknown {

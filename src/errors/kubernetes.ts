@@ -9,6 +9,7 @@ export type KubernetesReason =
   | 'MethodNotAllowed'
   | 'UnsupportedMediaType'
   | 'RequestEntityTooLarge'
+  | 'TooManyRequests'
   | 'InternalError'
   | 'ServiceUnavailable'
 
@@ -20,6 +21,7 @@ const STATUS_OF: Record<KubernetesReason, number> = {
   MethodNotAllowed: 405,
   UnsupportedMediaType: 415,
   RequestEntityTooLarge: 413,
+  TooManyRequests: 429,
   InternalError: 500,
   ServiceUnavailable: 503,
 }
@@ -37,15 +39,35 @@ export interface FieldCause {
 export class KubernetesError extends WireError {
   readonly reason: KubernetesReason
   readonly causes: readonly FieldCause[]
+  readonly retryAfterSeconds: number | undefined
   constructor(
     reason: KubernetesReason,
     message: string,
     causes: readonly FieldCause[] = [],
-    extras?: ErrorExtras,
+    extras: ErrorExtras & { retryAfterSeconds?: number } = {},
   ) {
     super(STATUS_OF[reason], message, extras)
     this.reason = reason
     this.causes = causes
+    this.retryAfterSeconds = extras.retryAfterSeconds
+  }
+
+  /** 429 as kube-apiserver throttles: `Retry-After` and `details.retryAfterSeconds`. */
+  static tooManyRequests(retryAfterSeconds: number): KubernetesError {
+    return new KubernetesError(
+      'TooManyRequests',
+      'Too many requests, please try again later.',
+      [],
+      {
+        retryAfterSeconds,
+      },
+    )
+  }
+
+  override headers(): Record<string, string> {
+    return this.retryAfterSeconds === undefined
+      ? {}
+      : { 'retry-after': String(this.retryAfterSeconds) }
   }
 
   /** A 400 naming one invalid field, e.g. `spec.expirationSeconds`. */
@@ -62,7 +84,9 @@ export class KubernetesError extends WireError {
       message: this.message,
       reason: this.reason,
     }
-    if (this.causes.length > 0) {
+    if (this.retryAfterSeconds !== undefined) {
+      body.details = { retryAfterSeconds: this.retryAfterSeconds }
+    } else if (this.causes.length > 0) {
       body.details = {
         causes: this.causes.map((c) => ({
           reason: 'FieldValueInvalid',

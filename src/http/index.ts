@@ -12,3 +12,4 @@ export {
   tlsPolicy,
   type MinTlsVersion,
 } from './tls_policy.js'
+export { configuredThrottles, type Throttle, type Throttles } from './throttle.js'

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { EntraError, OAuthError, say } from '../errors/index.js'
-import { exceedsFormFields } from '../http/index.js'
+import { exceedsFormFields, type Throttles } from '../http/index.js'
 import type { KeyService } from '../keys/index.js'
 import type { Store } from '../store/index.js'
 import { stsIssuer, tenantDiscoveryDocument } from './discovery.js'
@@ -9,6 +9,8 @@ import { STS_KEY_OWNER, type TokenService } from './token_service.js'
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 const NO_STORE = { 'cache-control': 'no-store, no-cache', pragma: 'no-cache', expires: '-1' }
+/** Longer than any Entra client id (a GUID); bounds what one rate-limit key may hold. */
+const MAX_CLIENT_ID_KEY = 128
 
 type TenantRoute = { Params: { tenant: string } }
 
@@ -32,6 +34,14 @@ export interface StsRouteDeps {
   revealMatchDetails: boolean
   /** Row 2 (STS-35) and the form bound of issue #9 item 1. */
   limits: { tokenBodyBytes: number; maxFormFields: number }
+  /** Issue #9 item 2: the token endpoint's limits per source address and per `client_id`. */
+  throttles: Pick<Throttles, 'address' | 'clientId'>
+}
+
+/** STS-115: a throttled request is 429 `temporarily_unavailable` with Retry-After. */
+function admit(throttle: (key: string) => number | undefined, key: string): void {
+  const retryAfterSeconds = throttle(key)
+  if (retryAfterSeconds !== undefined) throw OAuthError.temporarilyUnavailable(retryAfterSeconds)
 }
 
 /**
@@ -114,14 +124,24 @@ export function registerStsRoutes(app: FastifyInstance, deps: StsRouteDeps): voi
         'wifkit has no interactive sign-in; use the token endpoint.',
       )
     })
-    const tokenRoute = { ...config, bodyLimit: tokenBodyBytes }
-    scope.post<TenantRoute>('/:tenant/oauth2/v2.0/token', tokenRoute, async (request, reply) => {
+    // The address is known before the body is read, so a flood costs no parsing; the client id
+    // is checked once the form is parsed, still before any lookup or signature check.
+    const byAddress = {
+      ...config,
+      bodyLimit: tokenBodyBytes,
+      onRequest: async (request: FastifyRequest) => admit(deps.throttles.address, request.ip),
+    }
+    scope.post<TenantRoute>('/:tenant/oauth2/v2.0/token', byAddress, async (request, reply) => {
       const form = request.body instanceof URLSearchParams ? request.body : new URLSearchParams()
       const ids = {
         traceId: String(request.renderExtras?.traceId),
         correlationId: correlationId(request, form),
       }
       request.renderExtras = { ...request.renderExtras, correlationId: ids.correlationId }
+      const clientId = form.get('client_id')
+      if (clientId !== null) {
+        admit(deps.throttles.clientId, clientId.toLowerCase().slice(0, MAX_CLIENT_ID_KEY))
+      }
       const body = await deps.tokens.token(request.params.tenant, form, ids)
       return reply.headers(NO_STORE).type('application/json; charset=utf-8').send(body)
     })

@@ -58,6 +58,8 @@ export interface HarnessOptions {
   cache?: Record<string, unknown>
   /** `limits` configuration overrides (issue #9). */
   limits?: Record<string, unknown>
+  /** `rateLimit` configuration overrides (issue #9 item 2). */
+  rateLimit?: Record<string, unknown>
 }
 
 /** A running wifkit, its dev TLS material and helpers to fill its directory. */
@@ -102,6 +104,7 @@ export class StsHarness {
         ...(options.sts ? { sts: options.sts } : {}),
         ...(options.cache ? { cache: options.cache } : {}),
         ...(options.limits ? { limits: options.limits } : {}),
+        ...(options.rateLimit ? { rateLimit: options.rateLimit } : {}),
       },
       {},
       dir,

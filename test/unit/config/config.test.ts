@@ -41,6 +41,16 @@ const defaults: Config = {
     maxRequestsPerSocket: 1000,
     maxConcurrentIssuerFetches: 32,
   },
+  rateLimit: {
+    enabled: true,
+    clientIdPerSecond: 200,
+    clientIdBurst: 2000,
+    addressPerSecond: 100,
+    addressBurst: 1000,
+    adminTokenPerSecond: 100,
+    adminTokenBurst: 1000,
+    maxTrackedKeys: 100_000,
+  },
   log: { level: 'info' },
 }
 
@@ -154,6 +164,18 @@ const refused: readonly (readonly [string, unknown, NodeJS.ProcessEnv, ConfigIss
     minimal,
     { WIFKIT_PUBLIC_TLS_CERT: 'public.crt' },
     [{ path: 'public.tls.key', message: 'is required' }],
+  ],
+  [
+    '#9 item 2: a rate below 0.1/s is refused, so Retry-After stays short (PY-22)',
+    { ...minimal, rateLimit: { clientIdPerSecond: 0.01, adminTokenBurst: 0 } },
+    {},
+    [
+      { path: 'rateLimit.adminTokenBurst', message: 'Too small: expected number to be >=1' },
+      {
+        path: 'rateLimit.clientIdPerSecond',
+        message: 'must be at least 0.1, so Retry-After stays within 10 s (PY-22)',
+      },
+    ],
   ],
   [
     'IF-20: a list as the whole configuration is refused at the root',
@@ -415,6 +437,14 @@ test('IF-25: every configuration leaf has its WIFKIT_ variable and value kind', 
       ['limits.keepAliveTimeoutMs', 'WIFKIT_LIMITS_KEEPALIVETIMEOUTMS', 'number'],
       ['limits.maxRequestsPerSocket', 'WIFKIT_LIMITS_MAXREQUESTSPERSOCKET', 'number'],
       ['limits.maxConcurrentIssuerFetches', 'WIFKIT_LIMITS_MAXCONCURRENTISSUERFETCHES', 'number'],
+      ['rateLimit.enabled', 'WIFKIT_RATELIMIT_ENABLED', 'boolean'],
+      ['rateLimit.clientIdPerSecond', 'WIFKIT_RATELIMIT_CLIENTIDPERSECOND', 'number'],
+      ['rateLimit.clientIdBurst', 'WIFKIT_RATELIMIT_CLIENTIDBURST', 'number'],
+      ['rateLimit.addressPerSecond', 'WIFKIT_RATELIMIT_ADDRESSPERSECOND', 'number'],
+      ['rateLimit.addressBurst', 'WIFKIT_RATELIMIT_ADDRESSBURST', 'number'],
+      ['rateLimit.adminTokenPerSecond', 'WIFKIT_RATELIMIT_ADMINTOKENPERSECOND', 'number'],
+      ['rateLimit.adminTokenBurst', 'WIFKIT_RATELIMIT_ADMINTOKENBURST', 'number'],
+      ['rateLimit.maxTrackedKeys', 'WIFKIT_RATELIMIT_MAXTRACKEDKEYS', 'number'],
       ['log.level', 'WIFKIT_LOG_LEVEL', 'string'],
     ],
   )
