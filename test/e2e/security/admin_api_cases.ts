@@ -93,7 +93,7 @@ export function adminCases(c: AdminCorpus): AdminCase[] {
       code: 'BadRequest',
     },
     {
-      name: 'JSON nested 10,000 deep (limits: tighten after issue #9 limits land)',
+      name: 'JSON nested 10,000 deep, past limits.maxJsonDepth (issue #9 item 1)',
       send: () =>
         c.h.admin(
           'POST',
@@ -101,7 +101,7 @@ export function adminCases(c: AdminCorpus): AdminCase[] {
           `{"displayName":"x","tags":${deepJson(10_000)}}`,
         ),
       status: 400,
-      code: 'Request_BadRequest',
+      code: 'BadRequest',
     },
     {
       name: 'FIC name with path traversal ../../x (STS-61)',

@@ -184,9 +184,9 @@ const cases: Case[] = [
     want: { status: 400, error: 'invalid_request', code: 90002 },
   },
   {
-    name: '5,000 unknown form fields and no grant_type (STS-32, row 3; limits: tighten after issue #9 form limits)',
+    name: '5,000 unknown form fields, past limits.maxFormFields (row 2, issue #9 item 1)',
     send: async () => h.post(tenant.id, 'x=1&'.repeat(5000)),
-    want: { status: 400, error: 'invalid_request', code: 900144 },
+    want: { status: 400, error: 'invalid_request', code: 9002313 },
   },
 ]
 

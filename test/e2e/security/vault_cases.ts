@@ -223,7 +223,7 @@ export function vaultCases(c: VaultCorpus): VaultCase[] {
       ...badParameter,
     },
     {
-      name: 'JSON nested 10,000 deep (limits: tighten after issue #9 limits land)',
+      name: 'JSON nested 10,000 deep, past limits.maxJsonDepth (issue #9 item 1)',
       send: () => put(`/secrets/hello?${V}`, `{"value":"v","tags":${deepJson(10_000)}}`),
       ...badParameter,
     },
