@@ -85,7 +85,9 @@ export class StsHarness {
     this.tls = tls
     this.authority = authority
     this.#dir = dir
-    this.#agent = new Agent({ connect: { ca: tls.caPem } })
+    // Hundreds of TLS handshakes at once (STS-99) can outlast undici's 10 s connect timeout on a
+    // loaded machine; the tests bound their own waits.
+    this.#agent = new Agent({ connect: { ca: tls.caPem, timeout: 60_000 } })
   }
 
   /** Boots wifkit with the dev certificate on 127.0.0.1 and a fresh SQLite database. */
