@@ -38,6 +38,21 @@ export async function revokeBootstrapToken(
 }
 
 /**
+ * Replaces every live bootstrap token with one new token, in one transaction (issue #9 item 3):
+ * for a token that leaked or was lost. Resolves with the new token and how many were revoked.
+ */
+export async function rotateBootstrapTokens(
+  store: Store,
+  clock: Clock,
+  description: string,
+): Promise<{ token: string; revoked: number }> {
+  return store.transaction(async (tx) => {
+    const revoked = await tx.adminTokens.revokeAll(epochSeconds(clock))
+    return { token: await issueBootstrapToken(tx, clock, description), revoked }
+  })
+}
+
+/**
  * True when `token` is a live bootstrap token. The lookup is by hash, so the comparison never
  * touches the secret itself and takes the same time wherever a wrong token differs.
  */

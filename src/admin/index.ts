@@ -1,4 +1,9 @@
-export { issueBootstrapToken, isBootstrapToken, revokeBootstrapToken } from './bootstrap_token.js'
+export {
+  issueBootstrapToken,
+  isBootstrapToken,
+  revokeBootstrapToken,
+  rotateBootstrapTokens,
+} from './bootstrap_token.js'
 export { requireAdmin } from './guard.js'
 export {
   AdminAuthenticator,

@@ -172,6 +172,14 @@ export function kyselyStore(
           .executeTakeFirst()
         return result.numUpdatedRows > 0n
       },
+      async revokeAll(at) {
+        const result = await db
+          .updateTable('admin_tokens')
+          .set({ revoked_at: at })
+          .where('revoked_at', 'is', null)
+          .executeTakeFirst()
+        return Number(result.numUpdatedRows)
+      },
       async count() {
         const row = await db
           .selectFrom('admin_tokens')

@@ -28,6 +28,8 @@ export interface AdminTokenRepository {
   findActiveByHash(tokenHash: string): Promise<AdminTokenRecord | undefined>
   /** Marks the live token with this hash revoked at `at`; false when none was live. */
   revokeByHash(tokenHash: string, at: number): Promise<boolean>
+  /** Marks every live token revoked at `at`; resolves with how many were live. */
+  revokeAll(at: number): Promise<number>
   count(): Promise<number>
 }
 

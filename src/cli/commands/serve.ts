@@ -1,12 +1,38 @@
 import type { Command } from 'commander'
-import { issueBootstrapToken } from '../../admin/index.js'
+import { issueBootstrapToken, rotateBootstrapTokens } from '../../admin/index.js'
 import { loadConfig } from '../../config/index.js'
 import { createServer, DEFAULT_TENANT_SETTING } from '../../index.js'
-import { openStore } from '../../store/index.js'
+import { openStore, type Store } from '../../store/index.js'
 import { systemClock } from '../../util/index.js'
 import { notice, printResult, untilSignal } from '../output.js'
 
 const INITIALISED = 'initialised_at'
+
+interface InitFlags {
+  config: string
+  issuer: string
+  json?: boolean
+  rotateAdminToken?: boolean
+}
+
+/** `init --rotate-admin-token` (issue #9 item 3): for a bootstrap token that leaked or was lost. */
+async function rotateAdminToken(store: Store, initialised: boolean, flags: InitFlags) {
+  if (!initialised) {
+    notice(
+      `the database is not initialised: run \`wifkit init --config ${flags.config}\` without --rotate-admin-token`,
+    )
+    process.exitCode = 1
+    return
+  }
+  const { token, revoked } = await rotateBootstrapTokens(store, systemClock, 'wifkit init --rotate')
+  printResult(flags.json ?? false, { adminToken: token, revoked }, () =>
+    [
+      `revoked ${revoked} bootstrap admin token(s); they are refused from now on`,
+      'new bootstrap admin token (shown once, store it now):',
+      token,
+    ].join('\n'),
+  )
+}
 
 /** `wifkit serve` (IF-20…IF-24): the production server on its two listeners. */
 export function registerServeCommands(program: Command): void {
@@ -41,7 +67,11 @@ export function registerServeCommands(program: Command): void {
     .requiredOption('--config <file>', 'the configuration serve will use')
     .option('--issuer <name>', 'name of the first issuer', 'default')
     .option('--json', 'print {"adminToken","tenantId","issuer"} as JSON')
-    .action(async (flags: { config: string; issuer: string; json?: boolean }) => {
+    .option(
+      '--rotate-admin-token',
+      'on an initialised database: revoke every bootstrap admin token and print a new one',
+    )
+    .action(async (flags: InitFlags) => {
       const config = await loadConfig(flags.config)
       const server = await createServer({ config, createKek: true })
       try {
@@ -50,7 +80,12 @@ export function registerServeCommands(program: Command): void {
         await server.store.exclusively(
           'init',
           async () => {
-            if ((await server.store.settings.get(INITIALISED)) !== undefined) {
+            const initialised = (await server.store.settings.get(INITIALISED)) !== undefined
+            if (flags.rotateAdminToken) {
+              await rotateAdminToken(server.store, initialised, flags)
+              return
+            }
+            if (initialised) {
               printResult(
                 flags.json ?? false,
                 { initialised: true },

@@ -5,8 +5,10 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { setTimeout as delay } from 'node:timers/promises'
 import { after, before, test } from 'node:test'
+import BetterSqlite3 from 'better-sqlite3'
 import * as jose from 'jose'
 import { ensureLocalTls, freePort } from '../../../src/dev/index.js'
+import { sha256Hex } from '../../../src/util/index.js'
 import { runCli, WIFKIT_BIN } from '../../support/cli.js'
 import { trustingFetch } from '../../support/https.js'
 import { serveConfig } from '../../support/serve_cluster.js'
@@ -152,6 +154,32 @@ test('IF-21, IF-23, IF-24, STYLE §2.18: serve answers on both listeners, logs n
     child.kill('SIGKILL')
     await close()
   }
+})
+
+test('#9 item 3: init --rotate-admin-token revokes every bootstrap token and prints one new token', async () => {
+  const oldToken = await readFile(join(dir, 'admin-token'), 'utf8')
+  const rotated = await runCli(['init', '--config', configFile, '--rotate-admin-token', '--json'])
+  assert.equal(rotated.code, 0, rotated.stderr)
+  const { adminToken, revoked } = JSON.parse(rotated.stdout) as {
+    adminToken: string
+    revoked: number
+  }
+  assert.equal(revoked, 1)
+  assert.match(adminToken, /^wkadm_[A-Za-z0-9_-]{43}$/)
+  const db = new BetterSqlite3(join(dir, 'data', 'wifkit.db'), { readonly: true })
+  try {
+    const live = (hash: string) =>
+      db.prepare('select revoked_at from admin_tokens where token_hash = ?').get(hash) as {
+        revoked_at: number | null
+      }
+    assert.notEqual(live(sha256Hex(oldToken)).revoked_at, null, 'the old token is revoked')
+    assert.equal(live(sha256Hex(adminToken)).revoked_at, null, 'only the new token is live')
+    const stored = db.prepare('select token_hash from admin_tokens').all()
+    assert.ok(!JSON.stringify(stored).includes(adminToken), 'stored as a hash only')
+  } finally {
+    db.close()
+  }
+  await writeFile(join(dir, 'admin-token'), adminToken)
 })
 
 test('IF-3: serve refuses a KEK readable by others, with one line naming the fix', async () => {
