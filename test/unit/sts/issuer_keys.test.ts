@@ -368,8 +368,13 @@ test('STS-91: http is refused, except for a loopback host when allowed', async (
   const issuer = server.metadata([jwk(keyA, 'a')])
   await rejects(cacheWith().cache.keyFor(issuer, 'a'), 'unreachable', /is not an https URL/)
   assert.equal(server.hitsOf(DISCOVERY), 0)
-  // Without a dispatcher the cache uses, and closes, a connection pool of its own.
-  const { cache } = cacheWith({ allowHttpLoopback: true, dispatcher: undefined })
+  // Without a dispatcher the cache uses, and closes, a connection pool of its own, which refuses
+  // loopback unless allow-listed (STS-101).
+  const { cache } = cacheWith({
+    allowHttpLoopback: true,
+    dispatcher: undefined,
+    issuerAllowList: ['127.0.0.1'],
+  })
   assert.ok((await cache.keyFor(issuer, 'a'))[0]?.equals(keyA))
   await cache.close()
 })
