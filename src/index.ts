@@ -132,10 +132,14 @@ export async function createServer(options: ServerOptions): Promise<WifkitServer
     'External issuer discovery and JWKS lookups, by document and outcome.',
     ['kind', 'outcome'],
   )
+  // External issuers get their own pool: it screens the addresses it connects to (STS-101),
+  // which the publication check of our own issuers, run by an operator, must not.
   const issuerKeys = new IssuerKeyCache({
     clock,
-    ...(outbound ? { dispatcher: outbound } : {}),
     maxConcurrentFetches: config.limits.maxConcurrentIssuerFetches,
+    totalTimeoutMs: config.sts.issuerFetchTimeoutSeconds * 1000,
+    issuerAllowList: config.sts.issuerAllowList,
+    ...(options.extraCa ? { extraCa: options.extraCa } : {}),
     onEvent: (event) => issuerFetches.inc({ kind: event.kind, outcome: event.outcome }),
   })
   const signIns = new SignInLog(store, logger)

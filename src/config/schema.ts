@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { limitsSchema } from './limits_schema.js'
 import { rateLimitSchema } from './rate_limit_schema.js'
+import { allowListEntryProblem } from '../util/index.js'
 
 /** Accepts `HOST:PORT`, `[IPv6]:PORT` or `:PORT`; the port may be 0 (any free port). */
 const listenAddress = z
@@ -153,6 +154,26 @@ export const configSchema = z
           .describe(
             'Append near-miss details to error descriptions (STS-83); wifkit dev turns it on.',
           ),
+        issuerFetchTimeoutSeconds: z
+          .number()
+          .int()
+          .min(1)
+          .max(60)
+          .default(10)
+          .describe('Deadline for one external issuer document, redirects included (STS-93).'),
+        issuerAllowList: z
+          .array(
+            z.string().superRefine((entry, ctx) => {
+              const problem = allowListEntryProblem(entry)
+              if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem })
+            }),
+          )
+          .default([])
+          .describe(
+            'External issuer hosts (`issuer.corp`) and CIDR ranges (`10.1.0.0/16`) that may resolve ' +
+              'to loopback, private or link-local addresses; any other such issuer is refused ' +
+              '(STS-101). wifkit dev lists its own host.',
+          ),
       })
       .strict()
       .default({
@@ -161,6 +182,8 @@ export const configSchema = z
         assertionSkewSeconds: 300,
         maxAssertionLifetimeSeconds: 90000,
         revealMatchDetails: false,
+        issuerFetchTimeoutSeconds: 10,
+        issuerAllowList: [],
       }),
     vaults: z
       .object({

@@ -60,7 +60,8 @@ export async function startDev(
       admin: { listen: `${bindHost}:0`, tls: { cert: tls.certFile, key: tls.keyFile } },
       keys: { kekFile: join(dataDir, 'kek') },
       // STS-83: in dev the caller and the operator are one person, so errors say what differed.
-      sts: { revealMatchDetails: true },
+      // STS-101: the dev host may be loopback or private; its issuers are allow-listed by name.
+      sts: { revealMatchDetails: true, issuerAllowList: [options.host] },
       vaults: { resource: vaultResource },
     },
     process.env,

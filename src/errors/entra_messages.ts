@@ -82,8 +82,8 @@ export const say = {
     ),
   noFicForAudience: (aud: readonly string[], hint?: string) =>
     noRecord(`audience ${quoted(aud)}`, hint),
-  issuerMetadataFailed: (iss: string) =>
-    `Request to External OIDC endpoint failed for issuer '${iss}'.`,
+  issuerMetadataFailed: (iss: string, hint?: string) =>
+    `Request to External OIDC endpoint failed for issuer '${iss}'.${hint === undefined ? '' : ` ${hint}`}`,
   issuerKeysUnusable: (iss: string) =>
     `Failed to parse the signing keys published by issuer '${iss}'.`,
   assertionAlgRejected: (alg: string) =>

@@ -28,6 +28,9 @@ export interface CraftedResponse {
   body: unknown
 }
 
+/** Answers one request by hand: stall, trickle, stream without end or reset the connection. */
+export type RawHandler = (req: IncomingMessage, res: ServerResponse) => void
+
 /** Claims of a minted assertion; unset time claims default to a 10-minute token issued now. */
 export interface AssertionClaims extends JWTPayload {
   sub?: string
@@ -78,6 +81,7 @@ export class ExternalIssuer {
   /** Delay before answering any request, to hold a fetch in flight (STS-99). */
   delayMs = 0
   readonly #crafted = new Map<string, CraftedResponse>()
+  readonly #raw = new Map<string, RawHandler>()
   readonly #clock: Clock
   readonly #server: Server
   #port = 0
@@ -131,6 +135,12 @@ export class ExternalIssuer {
     this.#crafted.set(path, response)
   }
 
+  /** Hands every request for `path` to `handler` instead of answering it (issue #9 item 7). */
+  intercept(path: string, handler: RawHandler | undefined): void {
+    if (handler === undefined) this.#raw.delete(path)
+    else this.#raw.set(path, handler)
+  }
+
   /** Publishes a new first key (the signing key) and keeps the old ones. */
   async rotate(): Promise<IssuerKey> {
     const key = await rsaKey()
@@ -182,6 +192,8 @@ export class ExternalIssuer {
     const path = req.url ?? ''
     this.hits.set(path, this.hitsOf(path) + 1)
     if (this.delayMs > 0) await new Promise((done) => setTimeout(done, this.delayMs))
+    const raw = this.#raw.get(path)
+    if (raw) return raw(req, res)
     const crafted = this.#crafted.get(path)
     const cache: Record<string, string> =
       this.cacheControl === undefined ? {} : { 'cache-control': this.cacheControl }

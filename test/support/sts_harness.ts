@@ -19,7 +19,7 @@ import { epochSeconds, ManualClock } from '../../src/util/index.js'
 import { ExternalIssuer } from './external_issuer.js'
 
 export { ExternalIssuer, rsaKey, DISCOVERY_PATH, JWKS_PATH } from './external_issuer.js'
-export type { IssuerKey, AssertionClaims, AssertionSigning } from './external_issuer.js'
+export type { IssuerKey, AssertionClaims, AssertionSigning, RawHandler } from './external_issuer.js'
 
 export const JWT_BEARER = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer'
 export const TOKEN_EXCHANGE = 'urn:ietf:params:oauth:grant-type:token-exchange'
@@ -50,7 +50,10 @@ export interface PostOptions {
 export interface HarnessOptions {
   /** Defaults to a `ManualClock` at the current whole second. */
   clock?: ManualClock
-  /** `sts` configuration overrides; `revealMatchDetails` stays false unless set (STS-83). */
+  /**
+   * `sts` configuration overrides; `revealMatchDetails` stays false unless set (STS-83), and
+   * `issuerAllowList` is `['localhost']`, where every {@link ExternalIssuer} listens (STS-101).
+   */
   sts?: Record<string, unknown>
   /** The `storage` setting; default a fresh SQLite file. */
   storage?: string
@@ -103,7 +106,7 @@ export class StsHarness {
         public: { listen: `127.0.0.1:${port}`, url: authority, tls: files },
         admin: { listen: '127.0.0.1:0', tls: files },
         keys: { kekFile: join(dir, 'kek') },
-        ...(options.sts ? { sts: options.sts } : {}),
+        sts: { issuerAllowList: ['localhost'], ...options.sts },
         ...(options.cache ? { cache: options.cache } : {}),
         ...(options.limits ? { limits: options.limits } : {}),
         ...(options.rateLimit ? { rateLimit: options.rateLimit } : {}),

@@ -39,6 +39,8 @@ export async function fetchDocument(url: URL, bounds: FetchBounds): Promise<Fetc
       throw new IssuerMetadataError('unreachable', detail, { cause: error })
     }
     const cause = (error as { cause?: { code?: unknown; message?: unknown } }).cause
+    // The dispatcher refuses a non-public address from inside the connect step (STS-101).
+    if (cause instanceof IssuerMetadataError) throw cause
     const reason = cause?.code ?? cause?.message ?? (error as Error).message
     throw new IssuerMetadataError('unreachable', `cannot fetch ${url.href}: ${String(reason)}`, {
       cause: error,

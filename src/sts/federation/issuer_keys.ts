@@ -1,10 +1,11 @@
 // The per-issuer cache of discovery and JWKS behind assertion verification (sts.md §8).
 import type { KeyObject } from 'node:crypto'
-import { Agent, type Dispatcher } from 'undici'
+import type { Dispatcher } from 'undici'
 import type { SigningAlgorithm } from '../../keys/index.js'
 import type { Clock } from '../../util/index.js'
 import { fetchDocument, type FetchBounds } from './fetch_document.js'
 import { FetchSlots } from './fetch_slots.js'
+import { issuerDispatcher } from './issuer_dispatcher.js'
 import { IssuerMetadataError } from './issuer_metadata_error.js'
 import { parseJwks, type IssuerKeySet } from './jwks_parse.js'
 import { discoveryUrlFor } from './metadata_url.js'
@@ -23,10 +24,17 @@ export interface IssuerKeyEvent {
 export interface IssuerKeyCacheOptions {
   /** Decides freshness; fetch deadlines run on real timers. */
   clock: Clock
-  /** Used for every request, e.g. an undici `Agent` trusting the dev CA; its connect timeout applies. */
+  /**
+   * Used for every request instead of the cache's own pool, whose address screen (STS-101) and
+   * connect timeout it then replaces; for tests of the other rules.
+   */
   dispatcher?: Dispatcher
   /** TCP and TLS setup, when no dispatcher is given. Default 5000. */
   connectTimeoutMs?: number
+  /** Host names and CIDR ranges an issuer may resolve to though not public (STS-101). Default none. */
+  issuerAllowList?: readonly string[]
+  /** A CA trusted besides the system roots when no dispatcher is given, as `wifkit dev` needs. */
+  extraCa?: string
   /** Per document, redirects included. Default 10000. */
   totalTimeoutMs?: number
   /** Default 64 KiB. */
@@ -81,7 +89,12 @@ export class IssuerKeyCache {
   constructor(options: IssuerKeyCacheOptions) {
     this.#clock = options.clock
     const dispatcher =
-      options.dispatcher ?? new Agent({ connect: { timeout: options.connectTimeoutMs ?? 5000 } })
+      options.dispatcher ??
+      issuerDispatcher({
+        connectTimeoutMs: options.connectTimeoutMs ?? 5000,
+        allowList: options.issuerAllowList ?? [],
+        ...(options.extraCa === undefined ? {} : { extraCa: options.extraCa }),
+      })
     this.#ownAgent = options.dispatcher === undefined ? dispatcher : undefined
     const common = {
       dispatcher,

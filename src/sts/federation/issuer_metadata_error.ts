@@ -20,11 +20,18 @@ const MESSAGES: Record<IssuerMetadataErrorKind, string> = {
 export class IssuerMetadataError extends Error {
   readonly kind: IssuerMetadataErrorKind
   readonly detail: string
+  /** A public sentence for the error description, set only where it reveals no address. */
+  readonly publicHint: string | undefined
 
-  constructor(kind: IssuerMetadataErrorKind, detail: string, options?: { cause?: unknown }) {
-    super(MESSAGES[kind], options)
+  constructor(
+    kind: IssuerMetadataErrorKind,
+    detail: string,
+    options?: { cause?: unknown; publicHint?: string },
+  ) {
+    super(MESSAGES[kind], options?.cause === undefined ? undefined : { cause: options.cause })
     this.name = 'IssuerMetadataError'
     this.kind = kind
     this.detail = detail
+    this.publicHint = options?.publicHint
   }
 }

@@ -24,7 +24,11 @@ export async function verifyAssertion(
     if (!(error instanceof IssuerMetadataError)) throw error
     const extras = { detail: error.detail, cause: error }
     if (error.kind === 'unreachable') {
-      throw new EntraError('issuerMetadataFailed', say.issuerMetadataFailed(iss), extras)
+      throw new EntraError(
+        'issuerMetadataFailed',
+        say.issuerMetadataFailed(iss, error.publicHint),
+        extras,
+      )
     }
     if (error.kind === 'unparseable') {
       throw new EntraError('issuerKeysUnusable', say.issuerKeysUnusable(iss), extras)

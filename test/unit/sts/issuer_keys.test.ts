@@ -368,10 +368,57 @@ test('STS-91: http is refused, except for a loopback host when allowed', async (
   const issuer = server.metadata([jwk(keyA, 'a')])
   await rejects(cacheWith().cache.keyFor(issuer, 'a'), 'unreachable', /is not an https URL/)
   assert.equal(server.hitsOf(DISCOVERY), 0)
-  // Without a dispatcher the cache uses, and closes, a connection pool of its own.
-  const { cache } = cacheWith({ allowHttpLoopback: true, dispatcher: undefined })
+  // Without a dispatcher the cache uses, and closes, a connection pool of its own, which refuses
+  // loopback unless allow-listed (STS-101).
+  const { cache } = cacheWith({
+    allowHttpLoopback: true,
+    dispatcher: undefined,
+    issuerAllowList: ['127.0.0.1'],
+  })
   assert.ok((await cache.keyFor(issuer, 'a'))[0]?.equals(keyA))
   await cache.close()
+})
+
+test('STS-101: its own pool refuses a loopback issuer, by address or by name, before connecting', async () => {
+  const server = await start()
+  const byAddress = server.metadata([jwk(keyA, 'a')])
+  const named = server.url('/named', 'localhost')
+  server.json('/named/.well-known/openid-configuration', {
+    issuer: named,
+    jwks_uri: server.url('/named/jwks', 'localhost'),
+  })
+  server.json('/named/jwks', { keys: [jwk(keyA, 'a')] })
+  const strict = cacheWith({ dispatcher: undefined, extraCa: tls.caPem }).cache
+  const refused = await rejects(
+    strict.keyFor(byAddress, 'a'),
+    'unreachable',
+    /^issuer host 127\.0\.0\.1 resolves to a loopback address 127\.0\.0\.1; allow-list it in sts\.issuerAllowList$/,
+  )
+  assert.equal(
+    refused.publicHint,
+    'The issuer host resolves to a loopback address, which is refused unless an operator allow-lists it in sts.issuerAllowList.',
+  )
+  // A name goes through the lookup, which screens what it resolved to.
+  await rejects(
+    strict.keyFor(named, 'a'),
+    'unreachable',
+    /^issuer host localhost resolves to a loopback address (127\.0\.0\.1|::1); allow-list/,
+  )
+  assert.equal([...server.hits.values()].length, 0, 'nothing reached the server')
+  await strict.close()
+
+  const allowed = cacheWith({
+    dispatcher: undefined,
+    extraCa: tls.caPem,
+    issuerAllowList: ['localhost'],
+  }).cache
+  assert.ok((await allowed.keyFor(named, 'a'))[0]?.equals(keyA))
+  await rejects(
+    allowed.keyFor(byAddress, 'a'),
+    'unreachable',
+    /127\.0\.0\.1 resolves to a loopback/,
+  )
+  await allowed.close()
 })
 
 test('STS-92: up to 3 same-host redirects are followed, a 4th is refused', async () => {
