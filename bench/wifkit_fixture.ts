@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { issueBootstrapToken } from '../src/admin/index.js'
 import { validateConfig } from '../src/config/index.js'
 import { BENCH_RATE_LIMIT } from './rate_limits.js'
+import { BENCH_ISSUER_ALLOW_LIST } from './issuer_allow_list.js'
 import { createServer, type WifkitServer } from '../src/index.js'
 import type { IssuerRecord } from '../src/store/index.js'
 import { systemClock } from '../src/util/index.js'
@@ -37,6 +38,7 @@ export async function startWifkit(): Promise<WifkitFixture> {
         keys: { kekFile: join(dir, 'kek') },
         log: { level: 'silent' },
         rateLimit: BENCH_RATE_LIMIT,
+        sts: { issuerAllowList: BENCH_ISSUER_ALLOW_LIST },
       },
       {},
       dir,

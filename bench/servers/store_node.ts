@@ -4,6 +4,7 @@
 import pino from 'pino'
 import { validateConfig } from '../../src/config/index.js'
 import { BENCH_RATE_LIMIT } from '../rate_limits.js'
+import { BENCH_ISSUER_ALLOW_LIST } from '../issuer_allow_list.js'
 import { createServer } from '../../src/index.js'
 import { serveChannel } from './child_channel.js'
 
@@ -28,6 +29,7 @@ const config = validateConfig(
     keys: { kekFile: args.kekFile },
     log: { level: 'silent' },
     rateLimit: BENCH_RATE_LIMIT,
+    sts: { issuerAllowList: BENCH_ISSUER_ALLOW_LIST },
   },
   {},
   process.cwd(),

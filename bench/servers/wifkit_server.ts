@@ -8,6 +8,7 @@ import { join } from 'node:path'
 import pino from 'pino'
 import { validateConfig } from '../../src/config/index.js'
 import { BENCH_RATE_LIMIT } from '../rate_limits.js'
+import { BENCH_ISSUER_ALLOW_LIST } from '../issuer_allow_list.js'
 import { createServer } from '../../src/index.js'
 import type { ApplicationRecord } from '../../src/store/index.js'
 import { benchApplication } from '../bench_application.js'
@@ -41,6 +42,7 @@ const config = validateConfig(
     keys: { kekFile: join(dir, 'kek') },
     log: { level: 'silent' },
     rateLimit: BENCH_RATE_LIMIT,
+    sts: { issuerAllowList: BENCH_ISSUER_ALLOW_LIST },
   },
   {},
   dir,
