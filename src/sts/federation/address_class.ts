@@ -42,9 +42,31 @@ const RANGES: Record<AddressClass, { ipv4: readonly Range[]; ipv6: readonly Rang
   shared: { ipv4: [['100.64.0.0', 10]], ipv6: [] },
 }
 
+/** The two 16-bit groups of one of the dotted quads written above, in hex. */
+function groupsOf(network: string): string {
+  const [a = 0, b = 0, c = 0, d = 0] = network.split('.').map(Number)
+  return `${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`
+}
+
+/**
+ * The IPv6 ranges that carry an IPv4 range inside them and reach it through a gateway: NAT64's
+ * well-known prefix 64:ff9b::/96 (RFC 6052, the IPv4 address in the last 32 bits) and 6to4's
+ * 2002::/16 (RFC 3056, the IPv4 address in bits 16 to 47). Written as ranges, so the addresses
+ * screened are never taken apart by hand.
+ */
+function embeddingsOf([network, prefix]: Range): Range[] {
+  return [
+    [`64:ff9b::${groupsOf(network)}`, 96 + prefix],
+    [`2002:${groupsOf(network)}::`, 16 + prefix],
+  ]
+}
+
 function blockListOf(ranges: { ipv4: readonly Range[]; ipv6: readonly Range[] }): BlockList {
   const list = new BlockList()
-  for (const [network, prefix] of ranges.ipv4) list.addSubnet(network, prefix, 'ipv4')
+  for (const range of ranges.ipv4) {
+    list.addSubnet(range[0], range[1], 'ipv4')
+    for (const [network, prefix] of embeddingsOf(range)) list.addSubnet(network, prefix, 'ipv6')
+  }
   for (const [network, prefix] of ranges.ipv6) list.addSubnet(network, prefix, 'ipv6')
   return list
 }
