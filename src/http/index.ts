@@ -4,7 +4,7 @@ export { HttpMetrics } from './metrics.js'
 export { registerHealthRoutes } from './health.js'
 export { parseListen } from './listen.js'
 export { HostDispatch, type HostMatcher } from './host_dispatch.js'
-export { BodyShapeError, exceedsFormFields, exceedsJsonDepth } from './body_shape.js'
+export { BodyShapeError, exceedsFormFields } from './body_shape.js'
 export { createListenerServer, type ConnectionLimits } from './listener_server.js'
 export {
   STRICT_TRANSPORT_SECURITY,

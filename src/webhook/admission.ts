@@ -1,3 +1,4 @@
+import { exceedsJsonDepth } from '../util/index.js'
 import { DEFAULT_SERVICE_ACCOUNT, USE_LABEL, USE_LABEL_VALUE } from './constants.js'
 import { diffToJsonPatch } from './json_patch.js'
 import { mutatePod } from './mutate.js'
@@ -43,6 +44,9 @@ interface AdmissionRequest {
   subResource?: string
   object?: unknown
 }
+
+/** Deeper than any real pod, whose deepest paths (affinity terms, env `valueFrom`) are about 10. */
+const MAX_POD_DEPTH = 64
 
 /**
  * Answers one AdmissionReview body (workload.md §4). The reply echoes the request's `uid` and
@@ -91,7 +95,12 @@ export async function reviewAdmission(
   if (label !== USE_LABEL_VALUE) {
     return { ...allow(`skipped: pod label ${USE_LABEL} is not "true"`), pod: podRef } // WL-23
   }
-  const problem = podShapeProblem(pod)
+  // A pod nested past any real one would overflow the stack of the deep copy and the diff of
+  // mutation; it is refused as malformed, not answered as an internal error (issue #9 item 1).
+  // Only here: a pod the webhook does not handle is allowed whatever its shape (WL-23).
+  const problem = exceedsJsonDepth(pod, MAX_POD_DEPTH)
+    ? `nested deeper than ${MAX_POD_DEPTH} levels`
+    : podShapeProblem(pod)
   if (problem !== undefined) {
     return {
       ...deny(version, request.uid, 400, `request.object is not a pod: ${problem}`),

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { exceedsFormFields, exceedsJsonDepth } from '../../../src/http/index.js'
+import { exceedsFormFields } from '../../../src/http/index.js'
+import { exceedsJsonDepth } from '../../../src/util/index.js'
 
 /** `depth` arrays inside each other, built without recursion. */
 function nestedArrays(depth: number): unknown {

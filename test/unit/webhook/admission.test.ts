@@ -146,3 +146,27 @@ test('WL-44: a pod name that is no string is answered, and left out of the pod r
   assert.equal(outcome.pod, 'payments/web-*')
   assert.equal(outcome.review.response.uid, uid)
 })
+
+/** A review whose pod carries an array 100,000 levels deep, spliced in as text. */
+function deepReview(object: Pod): string {
+  const deep = '['.repeat(100_000) + ']'.repeat(100_000)
+  return body({ object: { ...object, spec: { ...object.spec, extra: 'DEEP' } } }).replace(
+    '"DEEP"',
+    deep,
+  )
+}
+
+test('WL-41, #9 item 1: a labelled pod nested 100,000 deep is refused with 400, not a 500', async () => {
+  // Without the bound, the deep copy made for mutation overflowed the stack: an internal error.
+  const outcome = await reviewAdmission(deepReview(pod), lookup, config)
+  assert.equal(outcome.review.response.uid, uid)
+  assert.equal(outcome.review.response.allowed, false)
+  assert.equal(outcome.review.response.status?.code, 400)
+  assert.match(outcome.review.response.status?.message ?? '', /nested deeper than 64 levels/)
+})
+
+test('WL-23, #9 item 1: an unlabelled pod nested 100,000 deep is still allowed untouched', async () => {
+  const unlabelled = { ...pod, metadata: { name: 'deep' } }
+  const outcome = await reviewAdmission(deepReview(unlabelled), lookup, config)
+  assert.deepEqual(outcome.review.response, { uid, allowed: true })
+})
