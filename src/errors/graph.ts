@@ -1,4 +1,4 @@
-import { WireError, type ErrorExtras, type RenderContext } from './wire_error.js'
+import { WireError, type RetryableErrorExtras, type RenderContext } from './wire_error.js'
 
 /** Microsoft Graph error codes used by the admin API. */
 export type GraphCode =
@@ -21,16 +21,9 @@ export type GraphCode =
  */
 export class GraphError extends WireError {
   readonly code: GraphCode
-  readonly retryAfterSeconds: number | undefined
-  constructor(
-    status: number,
-    code: GraphCode,
-    message: string,
-    extras: ErrorExtras & { retryAfterSeconds?: number } = {},
-  ) {
+  constructor(status: number, code: GraphCode, message: string, extras?: RetryableErrorExtras) {
     super(status, message, extras)
     this.code = code
-    this.retryAfterSeconds = extras.retryAfterSeconds
   }
 
   /** 429 with `Retry-After`, as Graph throttles a caller (issue #9 item 2). */
@@ -49,12 +42,6 @@ export class GraphError extends WireError {
 
   static notFound(message: string): GraphError {
     return new GraphError(404, 'Request_ResourceNotFound', message)
-  }
-
-  override headers(): Record<string, string> {
-    return this.retryAfterSeconds === undefined
-      ? {}
-      : { 'retry-after': String(this.retryAfterSeconds) }
   }
 
   render(context: RenderContext): unknown {

@@ -1,4 +1,4 @@
-import { WireError, type ErrorExtras } from './wire_error.js'
+import { WireError, type RetryableErrorExtras } from './wire_error.js'
 
 /** The Key Vault error codes wifkit answers with (keyvault.md §9). */
 export type KeyVaultCode =
@@ -13,7 +13,7 @@ export type KeyVaultCode =
   | 'ServiceUnavailable'
 
 /** Facts only some Key Vault errors carry on the wire. */
-export interface KeyVaultErrorExtras extends ErrorExtras {
+export interface KeyVaultErrorExtras extends RetryableErrorExtras {
   /** `innererror.code`, e.g. `ForbiddenByRbac` (KV-20). */
   innerCode?: string
   /** Response headers such as the 401 challenge (KV-11) or `Allow` on a 405. */
@@ -63,7 +63,7 @@ export class KeyVaultError extends WireError {
   }
 
   override headers(): Record<string, string> {
-    return this.#headers
+    return { ...super.headers(), ...this.#headers }
   }
 
   render(): unknown {

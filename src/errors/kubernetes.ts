@@ -1,4 +1,4 @@
-import { WireError, type ErrorExtras, type RenderContext } from './wire_error.js'
+import { WireError, type RetryableErrorExtras, type RenderContext } from './wire_error.js'
 
 /** Kubernetes `StatusReason` values the mint API answers with. */
 export type KubernetesReason =
@@ -39,17 +39,15 @@ export interface FieldCause {
 export class KubernetesError extends WireError {
   readonly reason: KubernetesReason
   readonly causes: readonly FieldCause[]
-  readonly retryAfterSeconds: number | undefined
   constructor(
     reason: KubernetesReason,
     message: string,
     causes: readonly FieldCause[] = [],
-    extras: ErrorExtras & { retryAfterSeconds?: number } = {},
+    extras?: RetryableErrorExtras,
   ) {
     super(STATUS_OF[reason], message, extras)
     this.reason = reason
     this.causes = causes
-    this.retryAfterSeconds = extras.retryAfterSeconds
   }
 
   /** 429 as kube-apiserver throttles: `Retry-After` and `details.retryAfterSeconds`. */
@@ -62,12 +60,6 @@ export class KubernetesError extends WireError {
         retryAfterSeconds,
       },
     )
-  }
-
-  override headers(): Record<string, string> {
-    return this.retryAfterSeconds === undefined
-      ? {}
-      : { 'retry-after': String(this.retryAfterSeconds) }
   }
 
   /** A 400 naming one invalid field, e.g. `spec.expirationSeconds`. */

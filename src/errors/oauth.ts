@@ -1,4 +1,9 @@
-import { WireError, type ErrorExtras, type RenderContext } from './wire_error.js'
+import {
+  WireError,
+  type ErrorExtras,
+  type RetryableErrorExtras,
+  type RenderContext,
+} from './wire_error.js'
 
 export type { ErrorExtras } from './wire_error.js'
 
@@ -15,9 +20,7 @@ export type OAuthErrorCode =
   | 'server_error'
 
 /** Private extras plus the one public extra an OAuth error may carry: when to retry (STS-115). */
-export interface OAuthErrorExtras extends ErrorExtras {
-  retryAfterSeconds?: number
-}
+export type OAuthErrorExtras = RetryableErrorExtras
 
 /**
  * What the token endpoint may add to the render context. The ids fall back to `requestId`;
@@ -48,7 +51,6 @@ function entraTimestamp(now: Date): string {
  */
 export class OAuthError extends WireError {
   readonly error: OAuthErrorCode
-  readonly retryAfterSeconds: number | undefined
   constructor(
     status: number,
     error: OAuthErrorCode,
@@ -57,7 +59,6 @@ export class OAuthError extends WireError {
   ) {
     super(status, message, extras)
     this.error = error
-    this.retryAfterSeconds = extras.retryAfterSeconds
   }
 
   /** 500 with a fixed description; the real fault stays in `cause` (STS-115, STYLE.md §2.5). */
@@ -86,9 +87,7 @@ export class OAuthError extends WireError {
       'cache-control': 'no-store, no-cache',
       pragma: 'no-cache',
       expires: '-1',
-      ...(this.retryAfterSeconds === undefined
-        ? {}
-        : { 'retry-after': String(this.retryAfterSeconds) }),
+      ...super.headers(),
     }
   }
 

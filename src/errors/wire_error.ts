@@ -15,6 +15,12 @@ export interface ErrorExtras {
   cause?: unknown
 }
 
+/** The private facts plus the one public fact any protocol's error may carry: when to retry. */
+export interface RetryableErrorExtras extends ErrorExtras {
+  /** Sent as `Retry-After`, in whole seconds (429 and 503). */
+  retryAfterSeconds?: number
+}
+
 /**
  * The base of every protocol error. Each subclass owns one wire shape and renders it from an
  * allowlist of fields; `detail` and `cause` stay private.
@@ -22,14 +28,18 @@ export interface ErrorExtras {
 export abstract class WireError extends Error {
   readonly status: number
   readonly detail: string | undefined
-  constructor(status: number, message: string, extras: ErrorExtras = {}) {
+  readonly retryAfterSeconds: number | undefined
+  constructor(status: number, message: string, extras: RetryableErrorExtras = {}) {
     super(message, extras.cause === undefined ? undefined : { cause: extras.cause })
     this.status = status
     this.detail = extras.detail
+    this.retryAfterSeconds = extras.retryAfterSeconds
   }
-  /** Extra response headers, e.g. `Allow` on a 405. */
+  /** Extra response headers: `Retry-After` when set; subclasses add theirs, e.g. `Allow`. */
   headers(): Record<string, string> {
-    return {}
+    return this.retryAfterSeconds === undefined
+      ? {}
+      : { 'retry-after': String(this.retryAfterSeconds) }
   }
   /** The JSON body to send. */
   abstract render(context: RenderContext): unknown

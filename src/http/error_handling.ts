@@ -109,10 +109,9 @@ function unavailableError(protocol: Protocol, cause: unknown): WireError {
       { retryAfterSeconds: UNAVAILABLE_RETRY_AFTER_SECONDS, cause },
     )
   }
-  const headers = { 'retry-after': String(UNAVAILABLE_RETRY_AFTER_SECONDS) }
   if (protocol === 'keyvault') {
     return new KeyVaultError(503, 'ServiceUnavailable', 'Service unavailable. Retry later.', {
-      headers,
+      retryAfterSeconds: UNAVAILABLE_RETRY_AFTER_SECONDS,
       cause,
     })
   }
