@@ -5,6 +5,7 @@ import type { z } from 'zod'
 import { ConfigError, type ConfigIssue } from '../errors/index.js'
 import { configSchema, type Config } from './schema.js'
 import { envOverrides } from './env.js'
+import { isObject } from '../util/index.js'
 
 /**
  * Loads, overrides and validates the configuration once, at start (IF-20): the file (YAML or
@@ -41,10 +42,10 @@ export async function loadConfig(
 
 /** Validates an already parsed configuration object; relative paths resolve against `baseDir`. */
 export function validateConfig(raw: unknown, env: NodeJS.ProcessEnv, baseDir: string): Config {
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+  if (!isObject(raw)) {
     throw new ConfigError([{ path: '(root)', message: 'must be a mapping of keys to values' }])
   }
-  const { merged, issues: envIssues } = envOverrides(raw as Record<string, unknown>, env)
+  const { merged, issues: envIssues } = envOverrides(raw, env)
   // reportInput lets a missing key be told apart from a value of the wrong type.
   const result = configSchema.safeParse(merged, { reportInput: true })
   const issues: ConfigIssue[] = [...envIssues]

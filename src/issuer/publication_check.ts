@@ -1,6 +1,7 @@
 import type { Dispatcher } from 'undici'
 import type { ServedDocument } from './documents.js'
 import { discoveryUrl, issuerBase } from './issuer_url.js'
+import { isObject } from '../util/index.js'
 
 /** One finding of `publish --verify`. */
 export interface PublicationFinding {
@@ -84,9 +85,7 @@ function checkResponse(
 function jsonObject(body: string): Record<string, unknown> | undefined {
   try {
     const value: unknown = JSON.parse(body)
-    return typeof value === 'object' && value !== null && !Array.isArray(value)
-      ? (value as Record<string, unknown>)
-      : undefined
+    return isObject(value) ? value : undefined
   } catch {
     return undefined
   }

@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { KubernetesError } from '../errors/index.js'
+import { isObject } from '../util/index.js'
 
 /** The body of a Kubernetes `TokenRequest` (authentication.k8s.io/v1), as the mint API takes it. */
 const tokenRequestSchema = z.object({
@@ -26,7 +27,7 @@ export type TokenRequestBody = z.infer<typeof tokenRequestSchema>
 
 /** Parses a TokenRequest body; a wrong shape is a 400 naming the first field at fault. */
 export function parseTokenRequest(body: unknown): TokenRequestBody {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+  if (!isObject(body)) {
     throw new KubernetesError('BadRequest', 'the body must be a TokenRequest object')
   }
   const result = tokenRequestSchema.safeParse(body)

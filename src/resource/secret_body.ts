@@ -1,4 +1,5 @@
 import { KeyVaultError } from '../errors/index.js'
+import { isObject } from '../util/index.js'
 
 /** KV-40: Key Vault's documented value limit, counted in UTF-8 bytes. */
 export const MAX_SECRET_VALUE_BYTES = 25 * 1024
@@ -25,10 +26,6 @@ export interface SetSecretBody extends SecretChanges {
 }
 
 const bad = (message: string) => KeyVaultError.badParameter(message)
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
-}
 
 function tags(value: unknown): Record<string, string> {
   if (!isObject(value)) throw bad('tags must be an object of string values.')

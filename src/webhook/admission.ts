@@ -1,4 +1,4 @@
-import { exceedsJsonDepth } from '../util/index.js'
+import { exceedsJsonDepth, isObject } from '../util/index.js'
 import { DEFAULT_SERVICE_ACCOUNT, USE_LABEL, USE_LABEL_VALUE } from './constants.js'
 import { diffToJsonPatch } from './json_patch.js'
 import { mutatePod } from './mutate.js'
@@ -159,10 +159,6 @@ function deny(version: string, uid: string, code: 400 | 500, message: string): A
 
 function reply(apiVersion: string, response: AdmissionResponse): AdmissionOutcome['review'] {
   return { apiVersion, kind: 'AdmissionReview', response }
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
 }
 
 // The request's string members are checked here, and the pod's read through `text`, because a

@@ -2,10 +2,8 @@
 // is a number) is a malformed request, answered 400, not an internal failure. mutatePod trusts the
 // core/v1 shapes it walks; before this check, `"containers":"app"` made it throw and the webhook
 // answered 500 (found by the attack corpus, issue #9 item 4).
+import { isObject } from '../util/index.js'
 import type { Pod } from './types.js'
-
-const isObject = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v)
 
 /** Whether `value` is absent or a list of objects; `what` names it in the problem. */
 function listProblem(value: unknown, what: string): string | undefined {

@@ -1,6 +1,7 @@
 import { UsageError } from '../errors/index.js'
 import { DEFAULT_AUDIENCE } from './constants.js'
 import type { MutationConfig, TokenLayout } from './types.js'
+import { isObject } from '../util/index.js'
 
 /** The settings `serve` and `mutate` take, each optional; a config file holds the same keys. */
 export interface WebhookSettings {
@@ -57,7 +58,7 @@ export function resolveWebhookConfig(
  * @throws UsageError naming the file and the offending key.
  */
 export function parseWebhookSettings(value: unknown, source: string): WebhookSettings {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+  if (!isObject(value)) {
     throw new UsageError(`${source}: expected a mapping of webhook settings`)
   }
   for (const [key, item] of Object.entries(value)) {

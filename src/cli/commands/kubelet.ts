@@ -13,6 +13,7 @@ import type { Pod } from '../../webhook/index.js'
 import { withAdminClient, withServerOptions, type ServerOptions } from '../admin_client.js'
 import { notice, printResult, untilSignal } from '../output.js'
 import { requestToken } from './token.js'
+import { isObject } from '../../util/index.js'
 
 interface KubeletFlags extends ServerOptions {
   pod: string
@@ -36,8 +37,7 @@ async function readPod(file: string): Promise<Pod> {
   } catch (error) {
     throw new UsageError(`--pod ${file} is not YAML or JSON: ${(error as Error).message}`)
   }
-  if (typeof pod !== 'object' || pod === null || Array.isArray(pod))
-    throw new UsageError(`--pod ${file} does not hold a Pod object`)
+  if (!isObject(pod)) throw new UsageError(`--pod ${file} does not hold a Pod object`)
   const kind = (pod as Pod).kind
   if (kind !== undefined && kind !== 'Pod')
     throw new UsageError(`--pod ${file} holds a ${String(kind)}, not a Pod`)

@@ -16,6 +16,7 @@ import {
   withSettingsFlags,
   type SettingsFlags,
 } from './settings.js'
+import { isObject } from '../../../util/index.js'
 
 interface MutateFlags extends SettingsFlags {
   pod: string
@@ -69,7 +70,7 @@ export function registerMutateCommand(webhook: Command): void {
 }
 
 function asObject<T>(value: unknown, file: string, kind: string): T {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+  if (!isObject(value)) {
     throw new UsageError(`${file} does not hold a ${kind} object`)
   }
   const found = (value as { kind?: unknown }).kind
