@@ -36,6 +36,8 @@ const isNumber = (v: unknown): v is number => typeof v === 'number' && Number.is
 const isStringArray = (v: unknown): v is string[] =>
   Array.isArray(v) && v.every((e) => typeof e === 'string')
 
+const UTF8 = new TextDecoder()
+
 /** The default bound on an assertion's length (issue #9 item 1); Kubernetes tokens are ~1 KiB. */
 export const MAX_ASSERTION_BYTES = 16 * 1024
 
@@ -65,7 +67,7 @@ export function parseAssertion(jwt: string, maxBytes = MAX_ASSERTION_BYTES): Par
     ['header', headerPart],
     ['payload', payloadPart],
   ] as const) {
-    const repeated = duplicateMemberName(new TextDecoder().decode(base64url.decode(segment)))
+    const repeated = duplicateMemberName(UTF8.decode(base64url.decode(segment)))
     if (repeated !== undefined)
       throw malformed(`${part}: member ${JSON.stringify(repeated)} repeated`)
   }
