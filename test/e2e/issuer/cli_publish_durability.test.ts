@@ -60,29 +60,23 @@ test('ISS-83: publish --verify passes for a faithful copy and names trailing-sla
   await new Promise<void>((resolve) => host.listen(0, '127.0.0.1', resolve))
   const port = (host.address() as { port: number }).port
   try {
-    const good = await runCli([
-      'issuer',
-      'publish',
-      'dev',
-      '--verify',
-      `https://localhost:${port}`,
-      '--data-dir',
-      dataDir,
-      '--json',
-    ])
+    const verify = (...flags: string[]) =>
+      runCli([
+        'issuer',
+        'publish',
+        'dev',
+        '--verify',
+        `https://localhost:${port}`,
+        '--data-dir',
+        dataDir,
+        ...flags,
+      ])
+    const good = await verify('--json')
     assert.equal(good.code, 0, good.stdout + good.stderr)
     assert.equal((JSON.parse(good.stdout) as { ok: boolean }).ok, true)
     const parsed = JSON.parse(discovery) as { issuer: string }
     body = JSON.stringify({ ...parsed, issuer: `${parsed.issuer}/` })
-    const bad = await runCli([
-      'issuer',
-      'publish',
-      'dev',
-      '--verify',
-      `https://localhost:${port}`,
-      '--data-dir',
-      dataDir,
-    ])
+    const bad = await verify()
     assert.equal(bad.code, 1)
     assert.match(bad.stdout, /FAIL issuer string: .*trailing-slash drift/)
     for (const [hosted, finding] of [
@@ -93,15 +87,7 @@ test('ISS-83: publish --verify passes for a faithful copy and names trailing-sla
       ],
     ] as const) {
       body = hosted
-      const odd = await runCli([
-        'issuer',
-        'publish',
-        'dev',
-        '--verify',
-        `https://localhost:${port}`,
-        '--data-dir',
-        dataDir,
-      ])
+      const odd = await verify()
       assert.equal(odd.code, 1, `${hosted}: ${odd.stderr}`)
       assert.match(odd.stdout, finding, hosted)
       assert.doesNotMatch(odd.stdout + odd.stderr, /TypeError|Cannot read/, hosted)
