@@ -81,8 +81,14 @@ export default tseslint.config(
     },
   },
   {
+    // The published SDK loads node: builtins and its own files only (IF-70).
     files: ['src/sdk/**/*.ts'],
-    rules: { 'no-restricted-imports': ['error', { patterns: [onlyFoundations(['util'])] }] },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ regex: '^\\.\\./', message: 'The SDK imports nothing from src (IF-70).' }] },
+      ],
+    },
   },
   {
     // Pure rules: values in, values out (STYLE.md §2.3).

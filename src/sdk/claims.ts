@@ -1,8 +1,12 @@
 // The `claims` form field (sts.md §5.5, CL-52): the CAE capability `cp1` when the caller enables
 // CAE, merged with a resource's claims challenge when there is one.
-import { isObject } from '../util/index.js'
 
 const CP1 = { xms_cc: { values: ['cp1'] } }
+
+// Its own copy of util's isObject: the SDK loads nothing outside src/sdk (IF-70).
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
 
 /**
  * The `claims` value to send, or undefined for none. A challenge that is not a JSON object is sent
